@@ -1,0 +1,68 @@
+with
+
+lignes as (
+    {{ qualifier_lignes(
+        [ref('stg_bestmarket_csv__retour_client'), ref('stg_bestmarket_crm__retour_client')],
+        'cle_retour_client',
+        ['note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
+         'libelle_categorie', 'recommandation']
+    ) | indent(4) }}
+),
+
+produits_retenus as (
+    select cle_produit from {{ ref('int_produit_qualifie') }}
+    where statut = 'retenue'
+),
+
+magasins_retenus as (
+    select ref_magasin from {{ ref('int_magasin_qualifie') }}
+    where statut = 'retenue'
+),
+
+sources_connues as (
+    select libelle as libelle_source from {{ ref('libelles_reference') }}
+    where domaine = 'source'
+),
+
+categories_connues as (
+    select libelle as libelle_categorie from {{ ref('libelles_reference') }}
+    where domaine = 'categorie'
+),
+
+controlees as (
+    select
+        lignes.*,
+        coalesce(
+            lignes.motif_ligne,
+            case
+                when produits_retenus.cle_produit is null
+                    then 'clé produit orpheline: ' || lignes.cle_produit
+                        || ' absente du référentiel produit'
+                when magasins_retenus.ref_magasin is null
+                    then 'référence magasin orpheline: ' || lignes.ref_magasin
+                        || ' absente du référentiel magasin'
+                when sources_connues.libelle_source is null
+                    then 'source inconnue: ' || lignes.libelle_source
+                when categories_connues.libelle_categorie is null
+                    then 'catégorie inconnue: ' || lignes.libelle_categorie
+            end
+        ) as motif_rejet
+    from lignes
+    left join produits_retenus
+        on lignes.cle_produit = produits_retenus.cle_produit
+    left join magasins_retenus
+        on lignes.ref_magasin = magasins_retenus.ref_magasin
+    left join sources_connues
+        on lignes.libelle_source = sources_connues.libelle_source
+    left join categories_connues
+        on lignes.libelle_categorie = categories_connues.libelle_categorie
+),
+
+qualifiees as (
+    select
+        *,
+        {{ statut_ligne('motif_rejet', 'rang_copie') }} as statut
+    from controlees
+)
+
+select * from qualifiees

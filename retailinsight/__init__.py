@@ -1,0 +1,1 @@
+"""Python helpers of RetailInsight360: sample generator, dbt-duckdb plugin, run summary."""
