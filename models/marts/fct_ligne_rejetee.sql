@@ -1,40 +1,58 @@
-{%- set entites = [
-    ('retour_client', 'int_retour_client_qualifie', 'cle_retour_client'),
-    ('produit', 'int_produit_qualifie', 'cle_produit'),
-    ('ref_magasin', 'int_magasin_qualifie', 'ref_magasin'),
-] -%}
-
 with
 
-{% for entite, modele, cle in entites -%}
-rejets_{{ entite }} as (
+rejets_retour_client as (
     select
-        '{{ entite }}' as table_cible,
+        'retour_client' as table_cible,
         fichier_source,
         numero_ligne,
         contenu_brut,
-        cast({{ cle }} as varchar) as cle,
+        cast(cle_retour_client as varchar) as cle,
         motif_rejet
-    from {{ ref(modele) }}
+    from {{ ref('int_retour_client_qualifie') }}
     where statut = 'rejetée'
 ),
 
-{% endfor -%}
+rejets_produit as (
+    select
+        'produit' as table_cible,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        cast(cle_produit as varchar) as cle,
+        motif_rejet
+    from {{ ref('int_produit_qualifie') }}
+    where statut = 'rejetée'
+),
+
+rejets_ref_magasin as (
+    select
+        'ref_magasin' as table_cible,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        cast(ref_magasin as varchar) as cle,
+        motif_rejet
+    from {{ ref('int_magasin_qualifie') }}
+    where statut = 'rejetée'
+),
+
+rejets as (
+    select * from rejets_retour_client
+    union all
+    select * from rejets_produit
+    union all
+    select * from rejets_ref_magasin
+),
 
 final as (
-    {%- for entite, modele, cle in entites %}
-    select * from rejets_{{ entite }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select
+        cast(table_cible as varchar) as table_cible,
+        cast(fichier_source as varchar) as fichier_source,
+        cast(numero_ligne as bigint) as numero_ligne,
+        cast(contenu_brut as varchar) as contenu_brut,
+        cast(cle as varchar) as cle,
+        cast(motif_rejet as varchar) as motif_rejet
+    from rejets
 )
 
-select
-    cast(table_cible as varchar) as table_cible,
-    cast(fichier_source as varchar) as fichier_source,
-    cast(numero_ligne as bigint) as numero_ligne,
-    cast(contenu_brut as varchar) as contenu_brut,
-    cast(cle as varchar) as cle,
-    cast(motif_rejet as varchar) as motif_rejet
-from final
+select * from final

@@ -1,24 +1,32 @@
-{%- set modeles = ['int_retour_client_qualifie', 'int_produit_qualifie', 'int_magasin_qualifie'] -%}
-
 with
 
-{% for modele in modeles -%}
-statuts_{{ loop.index }} as (
+statuts_retour_client as (
     select
         fichier_source,
         statut
-    from {{ ref(modele) }}
+    from {{ ref('int_retour_client_qualifie') }}
 ),
 
-{% endfor -%}
+statuts_produit as (
+    select
+        fichier_source,
+        statut
+    from {{ ref('int_produit_qualifie') }}
+),
+
+statuts_ref_magasin as (
+    select
+        fichier_source,
+        statut
+    from {{ ref('int_magasin_qualifie') }}
+),
 
 statuts as (
-    {%- for modele in modeles %}
-    select * from statuts_{{ loop.index }}
-    {%- if not loop.last %}
+    select * from statuts_retour_client
     union all
-    {%- endif %}
-    {%- endfor %}
+    select * from statuts_produit
+    union all
+    select * from statuts_ref_magasin
 ),
 
 comptes as (
@@ -30,12 +38,16 @@ comptes as (
         sum(case when statut = 'rejetée' then 1 else 0 end) as nb_lignes_rejetees
     from statuts
     group by fichier_source
+),
+
+final as (
+    select
+        cast(fichier_source as varchar) as fichier_source,
+        cast(nb_lignes_brutes as bigint) as nb_lignes_brutes,
+        cast(nb_lignes_retenues as bigint) as nb_lignes_retenues,
+        cast(nb_doublons_fusionnes as bigint) as nb_doublons_fusionnes,
+        cast(nb_lignes_rejetees as bigint) as nb_lignes_rejetees
+    from comptes
 )
 
-select
-    cast(fichier_source as varchar) as fichier_source,
-    cast(nb_lignes_brutes as bigint) as nb_lignes_brutes,
-    cast(nb_lignes_retenues as bigint) as nb_lignes_retenues,
-    cast(nb_doublons_fusionnes as bigint) as nb_doublons_fusionnes,
-    cast(nb_lignes_rejetees as bigint) as nb_lignes_rejetees
-from comptes
+select * from final

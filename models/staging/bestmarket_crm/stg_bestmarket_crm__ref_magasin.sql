@@ -7,10 +7,10 @@ with
 
 ref_magasin as (
     {%- if table_presente %}
-    select
-        rowid as numero_ligne,
-        {{ colonnes | join(',\n        ') }}
-    from {{ source('bestmarket_crm', 'ref_magasin') }}
+        select
+            rowid as numero_ligne,
+            {{ colonnes | join(',\n        ') }}
+        from {{ source('bestmarket_crm', 'ref_magasin') }}
     {%- else %}
     select
         cast(null as bigint) as numero_ligne,

@@ -1,0 +1,31 @@
+# RetailInsight360: the two commands of the README, plus a few conveniences.
+# `make run`  creates the virtualenv, installs the pinned requirements, runs `dbt build` on the
+#             raw folder (BESTMARKET_RAW_DIR, default: the bundled sample) and prints a summary.
+# `make test` runs the whole test suite (pytest driving dbt, sqlfluff, docs).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test docs sample clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/dbt build
+	$(BIN)/python -m retailinsight.resume
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+docs: $(BIN)/.installed
+	$(BIN)/dbt docs generate
+	$(BIN)/dbt docs serve
+
+sample: $(BIN)/.installed
+	$(BIN)/python -m retailinsight.generateur --sortie data/echantillon --lignes 3000 --graine 42
+
+clean:
+	rm -rf target logs warehouse/*.duckdb

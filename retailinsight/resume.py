@@ -1,0 +1,74 @@
+"""Short summary of a built warehouse, printed after the main job.
+
+Reads the warehouse with a plain DuckDB client (read-only, no extension), as an analyst would.
+
+    python -m retailinsight.resume [--entrepot warehouse/bestmarket.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import duckdb
+
+
+def tableau(titre: str, colonnes: list[str], lignes: list[tuple]) -> str:
+    """Plain-text table with a title, columns aligned."""
+    def texte(valeur):
+        if valeur is None:
+            return "—"
+        if isinstance(valeur, float):
+            return f"{valeur:,.2f}".replace(",", " ")
+        return str(valeur)
+
+    numeriques = [bool(lignes) and all(isinstance(ligne[i], (int, float)) or ligne[i] is None
+                                       for ligne in lignes) for i in range(len(colonnes))]
+    cellules = [colonnes] + [[texte(v) for v in ligne] for ligne in lignes]
+    largeurs = [max(len(ligne[i]) for ligne in cellules) for i in range(len(colonnes))]
+    sortie = [titre, "-" * len(titre)]
+    for numero, ligne in enumerate(cellules):
+        sortie.append("  ".join(c.rjust(l) if num else c.ljust(l)
+                                for c, l, num in zip(ligne, largeurs, numeriques)).rstrip())
+        if numero == 0:
+            sortie.append("  ".join("-" * l for l in largeurs))
+    return "\n".join(sortie)
+
+
+def resume(entrepot: str) -> str:
+    with duckdb.connect(entrepot, read_only=True) as base:
+        def lignes(sql):
+            return base.execute(sql).fetchall()
+
+        parties = [tableau(
+            "Raw rows reconciled (raw = kept + merged duplicates + rejected)",
+            ["file", "raw", "kept", "duplicates", "rejected"],
+            lignes("select * from marts.rapprochement_lignes_brutes order by fichier_source"),
+        ), tableau(
+            "Warehouse",
+            ["table", "rows"],
+            lignes("""
+                select 'fct_retour_client', count(*) from marts.fct_retour_client
+                union all select 'dim_produit', count(*) from marts.dim_produit
+                union all select 'dim_magasin', count(*) from marts.dim_magasin
+                union all select 'fct_ligne_rejetee', count(*) from marts.fct_ligne_rejetee
+            """),
+        )]
+        rejets = lignes("select motif_rejet, count(*) from marts.fct_ligne_rejetee "
+                        "group by all order by 2 desc, 1 limit 10")
+        if rejets:
+            parties.append(tableau("Quarantine: top reasons", ["reason", "rows"], rejets))
+    return "\n\n".join(parties)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entrepot", default=os.environ.get(
+        "BESTMARKET_WAREHOUSE", os.path.join("warehouse", "bestmarket.duckdb")))
+    args = parser.parse_args(argv)
+    print(resume(args.entrepot))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

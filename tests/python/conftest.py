@@ -1,0 +1,83 @@
+"""Shared helpers: run dbt as a user would, on a chosen raw folder and warehouse file."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parents[2]
+ECHANTILLON = RACINE / "data" / "echantillon"
+DONNEES_REELLES = (RACINE / ".." / "shared" / "datasets" / "bestmarket").resolve()
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def lancer_dbt(*arguments, dossier_brut: Path, entrepot: Path, cible: Path | None = None,
+               verifier: bool = True) -> subprocess.CompletedProcess:
+    """Run `dbt <arguments>` from the project root on `dossier_brut`, writing `entrepot`."""
+    env = dict(os.environ, BESTMARKET_RAW_DIR=str(dossier_brut), BESTMARKET_WAREHOUSE=str(entrepot),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    commande = [DBT, *arguments, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE)]
+    if cible is not None:
+        commande += ["--target-path", str(cible)]
+    resultat = subprocess.run(commande, cwd=RACINE, env=env, capture_output=True, text=True)
+    if verifier and resultat.returncode != 0:
+        raise AssertionError(f"{' '.join(commande)} failed:\n{resultat.stdout[-6000:]}\n"
+                             f"{resultat.stderr[-2000:]}")
+    return resultat
+
+
+def lire_csv(chemin: Path) -> list[list[str]]:
+    """Rows of a raw CSV export, read independently of dbt (Windows-1252, `;`, CRLF)."""
+    with open(chemin, encoding="cp1252", newline="") as fichier:
+        return list(csv.reader(fichier, delimiter=";"))
+
+
+def lire_sqlite(chemin: Path, table: str) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(chemin) as base:
+        return base.execute(f"select * from {table}").fetchall()
+
+
+def requete(entrepot: Path, sql: str) -> list[tuple]:
+    """Query the warehouse with a plain DuckDB client (no extension loaded)."""
+    import duckdb
+
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        return base.execute(sql).fetchall()
+
+
+def copier_dossier(source: Path, destination: Path) -> Path:
+    shutil.copytree(source, destination)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def entrepot_echantillon(tmp_path_factory) -> Path:
+    """Warehouse built by `dbt build` on the bundled sample."""
+    dossier = tmp_path_factory.mktemp("echantillon")
+    entrepot = dossier / "echantillon.duckdb"
+    lancer_dbt("build", dossier_brut=ECHANTILLON, entrepot=entrepot, cible=dossier / "target")
+    return entrepot
+
+
+@pytest.fixture(scope="session")
+def entrepot_reel(tmp_path_factory) -> Path:
+    """Warehouse built by `dbt build` on the real BestMarket dataset in ../shared.
+
+    Required in CI (CI=true): missing data fails there. Elsewhere it is skipped, visibly.
+    """
+    if not (DONNEES_REELLES / "Satisfaction.db").is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"real dataset missing at {DONNEES_REELLES}: required when CI=true")
+        pytest.skip(f"real dataset not found at {DONNEES_REELLES} (required only when CI=true)")
+    dossier = tmp_path_factory.mktemp("reel")
+    entrepot = dossier / "reel.duckdb"
+    lancer_dbt("build", dossier_brut=DONNEES_REELLES, entrepot=entrepot, cible=dossier / "target")
+    return entrepot

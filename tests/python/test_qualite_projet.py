@@ -1,0 +1,53 @@
+"""Project-wide checks: SQL lint, generated docs, every node described."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ECHANTILLON, RACINE, lancer_dbt
+
+
+def test_sqlfluff_lint_propre():
+    sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
+    resultat = subprocess.run([sqlfluff, "lint", "models", "tests", "analyses", "macros"],
+                              cwd=RACINE, capture_output=True, text=True)
+    assert resultat.returncode == 0, resultat.stdout[-5000:]
+
+
+def test_docs_generes_et_tout_est_decrit(tmp_path):
+    lancer_dbt("seed", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
+               cible=tmp_path / "target")
+    lancer_dbt("run", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
+               cible=tmp_path / "target")
+    lancer_dbt("docs", "generate", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
+               cible=tmp_path / "target")
+    manifeste = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    catalogue = json.loads((tmp_path / "target" / "catalog.json").read_text())
+    manques = []
+    for noeud in list(manifeste["nodes"].values()) + list(manifeste["sources"].values()):
+        if noeud["resource_type"] not in ("model", "seed", "source", "snapshot"):
+            continue
+        if noeud["package_name"] != "retailinsight360":
+            continue
+        if not noeud["description"].strip():
+            manques.append(noeud["unique_id"])
+        colonnes_doc = noeud["columns"]
+        for nom, colonne in colonnes_doc.items():
+            if not colonne["description"].strip():
+                manques.append(f"{noeud['unique_id']}.{nom}")
+        entree = catalogue["nodes"].get(noeud["unique_id"]) or catalogue["sources"].get(
+            noeud["unique_id"])
+        if entree and noeud["resource_type"] != "source":
+            for nom in entree["columns"]:
+                if nom.lower() not in {c.lower() for c in colonnes_doc}:
+                    manques.append(f"{noeud['unique_id']}.{nom} (column not documented)")
+    for macro in manifeste["macros"].values():
+        if macro["package_name"] != "retailinsight360":
+            continue
+        if not macro["description"].strip():
+            manques.append(macro["unique_id"])
+        for argument in macro["arguments"]:
+            if not argument.get("description", "").strip():
+                manques.append(f"{macro['unique_id']}({argument['name']})")
+    assert not manques, "missing descriptions:\n" + "\n".join(manques)
