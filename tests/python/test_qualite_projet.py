@@ -12,7 +12,7 @@ def test_sqlfluff_lint_propre():
     sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
     resultat = subprocess.run([sqlfluff, "lint", "models", "tests", "analyses", "macros"],
                               cwd=RACINE, capture_output=True, text=True)
-    assert resultat.returncode == 0, resultat.stdout[-5000:]
+    assert resultat.returncode == 0, resultat.stdout[-5000:] + resultat.stderr[-2000:]
 
 
 def test_docs_generes_et_tout_est_decrit(tmp_path):
