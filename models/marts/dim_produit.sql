@@ -9,12 +9,23 @@ produits_retenus as (
     where statut = 'retenue'
 ),
 
+famille_produit as (
+    select
+        titre_produit,
+        famille_produit
+    from {{ ref('famille_produit') }}
+),
+
 final as (
     select
-        cast(cle_produit as bigint) as cle_produit,
-        cast(typologie_produit as varchar) as typologie_produit,
-        cast(titre_produit as varchar) as titre_produit
+        cast(produits_retenus.cle_produit as bigint) as cle_produit,
+        cast(produits_retenus.typologie_produit as varchar) as typologie_produit,
+        cast(produits_retenus.titre_produit as varchar) as titre_produit,
+        cast(famille_produit.famille_produit as varchar) as famille_produit,
+        cast(famille_produit.famille_produit = 'boisson' as boolean) as est_boisson
     from produits_retenus
+    left join famille_produit
+        on produits_retenus.titre_produit = famille_produit.titre_produit
 )
 
 select * from final

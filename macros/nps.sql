@@ -1,0 +1,46 @@
+{#-
+    Net Promoter Score: the one definition of the project. Promoters give 9–10, passives 7–8,
+    detractors 0–6. NPS = (promoters − detractors) / responses × 100, in points from −100 to
+    +100, as a double (never integer division); null when there is no response.
+-#}
+
+{% macro groupe_nps(note) -%}
+    case
+        when {{ note }} >= 9 then 'promoteur'
+        when {{ note }} >= 7 then 'passif'
+        when {{ note }} >= 0 then 'détracteur'
+    end
+{%- endmacro %}
+
+{% macro nb_groupe_nps(note, groupe) -%}
+    cast(coalesce(sum(case when {{ groupe_nps(note) }} = '{{ groupe }}' then 1 else 0 end), 0) as bigint)
+{%- endmacro %}
+
+{% macro nps(note) -%}
+    {{ pourcentage(
+        nb_groupe_nps(note, 'promoteur') ~ ' - ' ~ nb_groupe_nps(note, 'détracteur'),
+        'count(' ~ note ~ ')'
+    ) }}
+{%- endmacro %}
+
+{% macro colonnes_nps(note) -%}
+    {#- Every NPS output: responses, the three groups (counts and shares in 0–100), the NPS. -#}
+    count({{ note }}) as nb_reponses,
+    {{ nb_groupe_nps(note, 'promoteur') }} as nb_promoteurs,
+    {{ nb_groupe_nps(note, 'passif') }} as nb_passifs,
+    {{ nb_groupe_nps(note, 'détracteur') }} as nb_detracteurs,
+    {{ pourcentage(nb_groupe_nps(note, 'promoteur'), 'count(' ~ note ~ ')') }} as pct_promoteurs,
+    {{ pourcentage(nb_groupe_nps(note, 'passif'), 'count(' ~ note ~ ')') }} as pct_passifs,
+    {{ pourcentage(nb_groupe_nps(note, 'détracteur'), 'count(' ~ note ~ ')') }} as pct_detracteurs,
+    {{ nps(note) }} as nps
+{%- endmacro %}
+
+{% macro moyenne(expression) -%}
+    {#- Average as a double, never rounded (round only for display). -#}
+    avg(cast({{ expression }} as double))
+{%- endmacro %}
+
+{% macro pourcentage(numerateur, denominateur) -%}
+    {#- numerateur / denominateur in 0–100, as a double; null when the denominator is 0. -#}
+    cast({{ numerateur }} as double) * 100 / nullif({{ denominateur }}, 0)
+{%- endmacro %}

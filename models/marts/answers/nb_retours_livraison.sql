@@ -1,0 +1,15 @@
+with
+
+fct_retour_client as (
+    select libelle_categorie from {{ ref('fct_retour_client') }}
+),
+
+final as (
+    select
+        cast('{{ var("q02_categorie") }}' as varchar) as libelle_categorie,
+        count(*) as nb_retours
+    from fct_retour_client
+    where libelle_categorie = '{{ var("q02_categorie") }}'
+)
+
+select * from final
