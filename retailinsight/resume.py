@@ -14,17 +14,18 @@ import duckdb
 
 
 def tableau(titre: str, colonnes: list[str], lignes: list[tuple]) -> str:
-    """Plain-text table with a title, columns aligned."""
-    def texte(valeur):
+    """Plain-text table with a title, columns aligned; decimals rounded for display only."""
+    def texte(valeur, signe=False):
         if valeur is None:
             return "—"
         if isinstance(valeur, float):
-            return f"{valeur:,.2f}".replace(",", " ")
+            return f"{valeur:+.1f}" if signe else f"{valeur:.1f}"
         return str(valeur)
 
     numeriques = [bool(lignes) and all(isinstance(ligne[i], (int, float)) or ligne[i] is None
                                        for ligne in lignes) for i in range(len(colonnes))]
-    cellules = [colonnes] + [[texte(v) for v in ligne] for ligne in lignes]
+    cellules = [colonnes] + [[texte(v, c in ("NPS", "change")) for v, c in zip(ligne, colonnes)]
+                             for ligne in lignes]
     largeurs = [max(len(ligne[i]) for ligne in cellules) for i in range(len(colonnes))]
     sortie = [titre, "-" * len(titre)]
     for numero, ligne in enumerate(cellules):
@@ -54,6 +55,26 @@ def resume(entrepot: str) -> str:
                 union all select 'fct_ligne_rejetee', count(*) from marts.fct_ligne_rejetee
             """),
         )]
+        parties.append(tableau(
+            "Share of recommendations (q01; unknown answers left out of the share)",
+            ["% yes", "yes", "no", "unknown"],
+            lignes("select pct_recommandation, nb_oui, nb_non, nb_inconnu "
+                   "from answers.part_recommandation_client"),
+        ))
+        colonnes_nps = ["NPS", "responses", "% promoters", "% passives", "% detractors"]
+        select_nps = "nps, nb_reponses, pct_promoteurs, pct_passifs, pct_detracteurs"
+        parties.append(tableau("NPS global (q17)", colonnes_nps,
+                               lignes(f"select {select_nps} from answers.nps_global")))
+        parties.append(tableau("NPS by source (q18)", ["source"] + colonnes_nps, lignes(
+            f"select libelle_source, {select_nps} from answers.nps_par_source order by 1")))
+        parties.append(tableau(
+            "NPS by month (q19)", ["month"] + colonnes_nps + ["change", "best/worst"],
+            lignes(f"""
+                select strftime(mois, '%Y-%m'), {select_nps}, variation_nps,
+                    case when est_meilleur_mois then 'best'
+                         when est_pire_mois then 'worst' else '' end
+                from answers.nps_par_mois order by mois
+            """)))
         rejets = lignes("select motif_rejet, count(*) from marts.fct_ligne_rejetee "
                         "group by all order by 2 desc, 1 limit 10")
         if rejets:
