@@ -67,6 +67,11 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config):
         self.dossier_brut = plugin_config.get("raw_dir", "data/echantillon")
 
+    def update_connection_config(self, creds, config):
+        """Create the warehouse's folder before DuckDB opens the file (it does not)."""
+        if creds.path and creds.path != ":memory:":
+            Path(creds.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+
     def configure_connection(self, conn):
         dossier = verifier_dossier_brut(self.dossier_brut)
         for paquet, nom in EXTENSIONS.items():
