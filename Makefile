@@ -1,6 +1,7 @@
 # RetailInsight360: the two commands of the README, plus a few conveniences.
 # `make run`  creates the virtualenv, installs the pinned requirements, runs `dbt build` on the
-#             raw folder (BESTMARKET_RAW_DIR, default: the bundled sample) and prints a summary.
+#             raw folder (BESTMARKET_RAW_DIR, default: the bundled sample) under the refresh
+#             lock, swapping the warehouse in only on success, and prints a summary.
 # `make test` runs the whole test suite (pytest driving dbt, sqlfluff, docs).
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +15,7 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/dbt build
+	$(BIN)/python -m retailinsight.rafraichir build
 	$(BIN)/python -m retailinsight.resume
 
 test: $(BIN)/.installed

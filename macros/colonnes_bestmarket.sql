@@ -15,6 +15,7 @@
     {{ libelle_normalise(champs[6]) }} as libelle_categorie,
     {{ booleen_brut(champs[7]) }} as recommandation,
     case
+        when lower(trim({{ champs[0] }})) = 'cle_retour_client' then 'ligne d''en-tête'
         when {{ nb_champs }} <> 8
             then 'nombre de champs incorrect: ' || {{ nb_champs }} || ' au lieu de 8'
         {{ anomalie_champ(champs[0], entier_brut(champs[0]),
@@ -40,6 +41,7 @@
     {{ texte_brut(champs[1]) }} as typologie_produit,
     {{ texte_brut(champs[2]) }} as titre_produit,
     case
+        when lower(trim({{ champs[0] }})) = 'cle_produit' then 'ligne d''en-tête'
         when {{ nb_champs }} <> 3
             then 'nombre de champs incorrect: ' || {{ nb_champs }} || ' au lieu de 3'
         {{ anomalie_champ(champs[0], entier_brut(champs[0]),
@@ -58,6 +60,7 @@
     {{ decimal_brut(champs[5]) }} as latitude,
     {{ decimal_brut(champs[6]) }} as longitude,
     case
+        when lower(trim({{ champs[0] }})) = 'ref_magasin' then 'ligne d''en-tête'
         when {{ nb_champs }} <> 7
             then 'nombre de champs incorrect: ' || {{ nb_champs }} || ' au lieu de 7'
         {{ anomalie_champ(champs[0], entier_brut(champs[0]),

@@ -37,11 +37,7 @@
     empreintes as (
         select
             *,
-            md5(concat_ws('|'
-                {%- for colonne in colonnes_contenu %},
-                coalesce(cast({{ colonne }} as varchar), '<inconnu>')
-                {%- endfor %}
-            )) as empreinte
+            {{ empreinte(colonnes_contenu) }} as empreinte
         from toutes_lignes
     ),
 
@@ -85,4 +81,17 @@
         when {{ rang_copie }} = 1 then 'retenue'
         else 'doublon fusionné'
     end
+{%- endmacro %}
+
+{% macro empreinte(colonnes) -%}
+    {#- Content fingerprint of a row: hash of its columns, null-safe, cross-database. -#}
+    {%- set parties = [] -%}
+    {%- for colonne in colonnes -%}
+        {%- do parties.append(
+            "coalesce(cast(" ~ colonne ~ " as " ~ dbt.type_string() ~ "), '<inconnu>')") -%}
+        {%- if not loop.last -%}
+            {%- do parties.append("'|'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parties)) }}
 {%- endmacro %}

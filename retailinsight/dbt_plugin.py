@@ -24,8 +24,8 @@ EXTENSIONS = {
 }
 
 
-class FichierBrutManquant(RuntimeError):
-    """A raw input file is missing or unreadable."""
+class FichierBrutInvalide(RuntimeError):
+    """A raw input file is missing, unreadable or not in the expected format."""
 
 
 def chemin_extension(paquet: str, nom: str) -> Path:
@@ -34,12 +34,12 @@ def chemin_extension(paquet: str, nom: str) -> Path:
 
     spec = importlib.util.find_spec(paquet)
     if spec is None or not spec.submodule_search_locations:
-        raise FichierBrutManquant(f"Python package {paquet} is not installed "
+        raise FichierBrutInvalide(f"Python package {paquet} is not installed "
                                   "(pip install -r requirements.txt)")
     racine = Path(list(spec.submodule_search_locations)[0])
     fichier = racine / "extensions" / f"v{duckdb.__version__}" / f"{nom}.duckdb_extension"
     if not fichier.is_file():
-        raise FichierBrutManquant(f"DuckDB extension binary not found: {fichier}")
+        raise FichierBrutInvalide(f"DuckDB extension binary not found: {fichier}")
     return fichier
 
 
@@ -49,16 +49,23 @@ def verifier_dossier_brut(dossier: str | Path) -> Path:
     for nom in FICHIERS_BRUTS:
         fichier = dossier / nom
         if not fichier.is_file():
-            raise FichierBrutManquant(f"raw file missing: {fichier} "
+            raise FichierBrutInvalide(f"raw file missing: {fichier} "
                                       "(set BESTMARKET_RAW_DIR to a folder holding it)")
         try:
             with open(fichier, "rb") as flux:
                 flux.read(1)
         except OSError as erreur:
-            raise FichierBrutManquant(f"raw file unreadable: {fichier}: {erreur}") from erreur
+            raise FichierBrutInvalide(f"raw file unreadable: {fichier}: {erreur}") from erreur
+    for nom in FICHIERS_BRUTS[1:]:
+        with open(dossier / nom, "rb") as flux:
+            if flux.read(3) == b"\xef\xbb\xbf":
+                raise FichierBrutInvalide(
+                    f"raw file rejected: {dossier / nom}, line 1: starts with a UTF-8 byte-order "
+                    "mark, but the exports must be Windows-1252 without BOM (re-export it, or "
+                    "convert it with `iconv -f utf-8 -t cp1252`)")
     with open(dossier / "Satisfaction.db", "rb") as flux:
         if flux.read(16) != b"SQLite format 3\x00":
-            raise FichierBrutManquant(
+            raise FichierBrutInvalide(
                 f"raw file unreadable: {dossier / 'Satisfaction.db'} is not a SQLite database")
     return dossier
 

@@ -1,58 +1,46 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+
+{#-
+    Quarantine log: every raw row ever rejected, kept across refreshes. A refresh appends only
+    the rejected rows it has not logged yet (same file, line and raw content), so running it
+    twice on the same exports adds nothing.
+-#}
+
 with
 
-rejets_retour_client as (
+int_ligne_rejetee as (
     select
-        'retour_client' as table_cible,
+        cle_rejet,
+        table_cible,
         fichier_source,
         numero_ligne,
         contenu_brut,
-        cast(cle_retour_client as varchar) as cle,
+        cle,
         motif_rejet
-    from {{ ref('int_retour_client_qualifie') }}
-    where statut = 'rejetée'
-),
-
-rejets_produit as (
-    select
-        'produit' as table_cible,
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        cast(cle_produit as varchar) as cle,
-        motif_rejet
-    from {{ ref('int_produit_qualifie') }}
-    where statut = 'rejetée'
-),
-
-rejets_ref_magasin as (
-    select
-        'ref_magasin' as table_cible,
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        cast(ref_magasin as varchar) as cle,
-        motif_rejet
-    from {{ ref('int_magasin_qualifie') }}
-    where statut = 'rejetée'
-),
-
-rejets as (
-    select * from rejets_retour_client
-    union all
-    select * from rejets_produit
-    union all
-    select * from rejets_ref_magasin
+    from {{ ref('int_ligne_rejetee') }}
 ),
 
 final as (
     select
-        cast(table_cible as varchar) as table_cible,
-        cast(fichier_source as varchar) as fichier_source,
-        cast(numero_ligne as bigint) as numero_ligne,
-        cast(contenu_brut as varchar) as contenu_brut,
-        cast(cle as varchar) as cle,
-        cast(motif_rejet as varchar) as motif_rejet
-    from rejets
+        cle_rejet,
+        table_cible,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        cle,
+        motif_rejet,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+            as date_chargement
+    from int_ligne_rejetee
 )
 
 select * from final
+{% if is_incremental() %}
+    where cle_rejet not in (select existants.cle_rejet from {{ this }} as existants)
+{% endif %}

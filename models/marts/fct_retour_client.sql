@@ -1,3 +1,21 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='cle_retour_client',
+        on_schema_change='fail',
+    )
+}}
+
+{#-
+    Incremental and idempotent: each refresh merges on cle_retour_client only the feedbacks
+    that are new or whose content changed (compared through `empreinte_contenu`), so a second
+    run on the same exports changes nothing, a new export adds its new rows, a changed row is
+    updated (its previous version stays in the snapshot `snap_retour_client`), and a late
+    purchase is picked up whatever its date. `dbt build --full-refresh` rebuilds from the
+    current exports.
+-#}
+
 with
 
 retours_retenus as (
@@ -14,7 +32,7 @@ retours_retenus as (
     where statut = 'retenue'
 ),
 
-final as (
+typees as (
     select
         cast(cle_retour_client as bigint) as cle_retour_client,
         cast(note as integer) as note,
@@ -25,6 +43,34 @@ final as (
         cast(libelle_categorie as varchar) as libelle_categorie,
         cast(recommandation as boolean) as recommandation
     from retours_retenus
+),
+
+final as (
+    select
+        *,
+        cast({{ empreinte([
+            'note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
+            'libelle_categorie', 'recommandation'
+        ]) }} as varchar) as empreinte_contenu
+    from typees
 )
 
-select * from final
+{% if is_incremental() %}
+
+, nouveaux_ou_modifies as (
+    select final.*
+    from final
+    left join {{ this }} as existants
+        on final.cle_retour_client = existants.cle_retour_client
+    where
+        existants.cle_retour_client is null
+        or existants.empreinte_contenu <> final.empreinte_contenu
+)
+
+select * from nouveaux_ou_modifies
+
+{% else %}
+
+    select * from final
+
+{% endif %}

@@ -1,5 +1,6 @@
--- Nothing is silently dropped: for every raw file, raw rows = kept + merged duplicates +
--- rejected, and the kept feedback rows are exactly the rows of fct_retour_client.
+-- Nothing is silently dropped: for every raw file of this refresh, raw rows = kept + merged
+-- duplicates + rejected; every kept feedback is in fct_retour_client with the same content,
+-- and every rejected row is in the quarantine log fct_ligne_rejetee.
 with
 
 rapprochement as (
@@ -12,51 +13,78 @@ rapprochement as (
     from {{ ref('rapprochement_lignes_brutes') }}
 ),
 
+retours_retenus as (
+    select
+        cle_retour_client,
+        note,
+        cle_produit,
+        ref_magasin,
+        date_achat,
+        libelle_source,
+        libelle_categorie,
+        recommandation
+    from {{ ref('int_retour_client_qualifie') }}
+    where statut = 'retenue'
+),
+
 fct_retour_client as (
-    select count(*) as nb_retours from {{ ref('fct_retour_client') }}
+    select
+        cle_retour_client,
+        note,
+        cle_produit,
+        ref_magasin,
+        date_achat,
+        libelle_source,
+        libelle_categorie,
+        recommandation
+    from {{ ref('fct_retour_client') }}
+),
+
+int_ligne_rejetee as (
+    select
+        cle_rejet,
+        fichier_source
+    from {{ ref('int_ligne_rejetee') }}
 ),
 
 fct_ligne_rejetee as (
-    select
-        fichier_source,
-        count(*) as nb_rejets
-    from {{ ref('fct_ligne_rejetee') }}
-    group by fichier_source
+    select cle_rejet from {{ ref('fct_ligne_rejetee') }}
 ),
 
 ecarts_par_fichier as (
     select
-        rapprochement.fichier_source,
+        fichier_source,
         'brutes <> retenues + doublons + rejetées' as ecart
     from rapprochement
-    where rapprochement.nb_lignes_brutes
-        <> rapprochement.nb_lignes_retenues
-        + rapprochement.nb_doublons_fusionnes
-        + rapprochement.nb_lignes_rejetees
+    where nb_lignes_brutes <> nb_lignes_retenues + nb_doublons_fusionnes + nb_lignes_rejetees
 ),
 
 ecarts_quarantaine as (
     select
-        rapprochement.fichier_source,
-        'rejetées <> lignes en quarantaine' as ecart
-    from rapprochement
+        int_ligne_rejetee.fichier_source,
+        'ligne rejetée absente de la quarantaine' as ecart
+    from int_ligne_rejetee
     left join fct_ligne_rejetee
-        on rapprochement.fichier_source = fct_ligne_rejetee.fichier_source
-    where rapprochement.nb_lignes_rejetees <> coalesce(fct_ligne_rejetee.nb_rejets, 0)
+        on int_ligne_rejetee.cle_rejet = fct_ligne_rejetee.cle_rejet
+    where fct_ligne_rejetee.cle_rejet is null
 ),
 
 ecarts_fait as (
     select
         'retour_client' as fichier_source,
-        'retenues <> lignes de fct_retour_client' as ecart
-    from fct_retour_client
-    where fct_retour_client.nb_retours <> (
-            select coalesce(sum(rapprochement.nb_lignes_retenues), 0)
-            from rapprochement
-            where rapprochement.fichier_source in (
-                    'retour_client.csv', 'Satisfaction.db:retour_client'
-                )
-        )
+        'retour retenu absent de fct_retour_client ou différent' as ecart
+    from retours_retenus
+    left join fct_retour_client
+        on retours_retenus.cle_retour_client = fct_retour_client.cle_retour_client
+    where
+        fct_retour_client.cle_retour_client is null
+        or retours_retenus.note <> fct_retour_client.note
+        or retours_retenus.cle_produit <> fct_retour_client.cle_produit
+        or retours_retenus.ref_magasin <> fct_retour_client.ref_magasin
+        or retours_retenus.date_achat <> fct_retour_client.date_achat
+        or retours_retenus.libelle_source <> fct_retour_client.libelle_source
+        or retours_retenus.libelle_categorie <> fct_retour_client.libelle_categorie
+        or retours_retenus.recommandation is distinct from fct_retour_client.recommandation
 ),
 
 ecarts as (

@@ -81,3 +81,50 @@ def entrepot_reel(tmp_path_factory) -> Path:
     entrepot = dossier / "reel.duckdb"
     lancer_dbt("build", dossier_brut=DONNEES_REELLES, entrepot=entrepot, cible=dossier / "target")
     return entrepot
+
+
+def environnement(dossier_brut: Path, entrepot: Path) -> dict:
+    return dict(os.environ, BESTMARKET_RAW_DIR=str(dossier_brut),
+                BESTMARKET_WAREHOUSE=str(entrepot), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+
+
+def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
+                  verifier: bool = True, **options) -> subprocess.CompletedProcess:
+    """Run `python -m <module> <arguments>` from the project root, as a user would."""
+    resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)], cwd=RACINE,
+                              env=environnement(dossier_brut, entrepot), capture_output=True,
+                              text=True, **options)
+    if verifier and resultat.returncode != 0:
+        raise AssertionError(f"{module} {arguments} failed:\n{resultat.stdout[-6000:]}\n"
+                             f"{resultat.stderr[-3000:]}")
+    return resultat
+
+
+def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = True):
+    """The nightly refresh (`python -m retailinsight.rafraichir build`) on a raw folder."""
+    cible = entrepot.with_name(entrepot.stem + "-target")
+    return lancer_module("retailinsight.rafraichir", *(arguments or ("build",)),
+                         "--target-path", cible, dossier_brut=dossier_brut, entrepot=entrepot,
+                         verifier=verifier)
+
+
+def contenu_table(entrepot: Path, table: str, exclure=()) -> list[tuple]:
+    """Sorted rows of a table (minus some columns), to compare two warehouses."""
+    import duckdb
+
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        colonnes = [c for (c,) in base.execute(
+            "select column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name || '.' || table_name = ? order by column_index", [table]).fetchall()
+            if c not in exclure]
+        liste = ", ".join(f'"{c}"' for c in colonnes)
+        return base.execute(f"select {liste} from {table} order by all").fetchall()
+
+
+def tables(entrepot: Path) -> list[str]:
+    import duckdb
+
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        return [f"{s}.{t}" for s, t in base.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = current_database() order by 1, 2").fetchall()]

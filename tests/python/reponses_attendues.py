@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -92,9 +93,12 @@ def _debut_mois(date):
     return date.replace(day=1)
 
 
-def reponses(dossier: Path) -> dict[str, list[dict]]:
-    """Every answer, keyed by model name, as a list of row dicts (columns as in the models)."""
+def reponses(dossier: Path, garder=None) -> dict[str, list[dict]]:
+    """Every answer, keyed by model name, as a list of row dicts (columns as in the models);
+    `garder(retour)` optionally keeps only some feedbacks (after a GDPR purge, say)."""
     retours, produits, magasins = charger(dossier)
+    if garder is not None:
+        retours = [x for x in retours if garder(x)]
     r = {}
     par_magasin = defaultdict(list)
     for x in retours:
@@ -233,3 +237,41 @@ def reponses(dossier: Path) -> dict[str, list[dict]]:
         ligne["est_pire_mois"] = ligne["nps"] == pire
     r["nps_par_mois"] = lignes
     return r
+
+
+def _egal(obtenu, attendu):
+    if attendu is None or obtenu is None:
+        return obtenu is None and attendu is None
+    if isinstance(attendu, float) or isinstance(obtenu, float):
+        return math.isclose(float(obtenu), float(attendu), rel_tol=0, abs_tol=1e-9)
+    if isinstance(attendu, dt.date):
+        return obtenu == attendu
+    return obtenu == attendu or str(obtenu) == str(attendu)
+
+
+def lignes_modele(entrepot, modele):
+    import duckdb
+
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        curseur = base.execute(f"select * from answers.{modele}")
+        colonnes = [d[0] for d in curseur.description]
+        return [dict(zip(colonnes, ligne)) for ligne in curseur.fetchall()]
+
+
+def comparer(obtenu, attendu, modele):
+    assert len(obtenu) == len(attendu), f"{modele}: {len(obtenu)} rows, expected {len(attendu)}"
+    cle = next(iter(attendu[0])) if attendu else None
+    index = {str(ligne[cle]): ligne for ligne in obtenu}
+    assert len(index) == len(obtenu)
+    for ligne in attendu:
+        trouvee = index.get(str(ligne[cle]))
+        assert trouvee is not None, f"{modele}: no row {cle}={ligne[cle]}"
+        for colonne, valeur in ligne.items():
+            assert _egal(trouvee[colonne], valeur), \
+                f"{modele} {cle}={ligne[cle]} {colonne}: {trouvee[colonne]!r} != {valeur!r}"
+
+
+def comparer_toutes(entrepot, attendues: dict[str, list[dict]]) -> None:
+    """Every answer model of `entrepot` equals its independent computation."""
+    for modele, attendu in attendues.items():
+        comparer(lignes_modele(entrepot, modele), attendu, modele)

@@ -1,14 +1,11 @@
 """Each of the 19 answer models on the real dataset equals the answer computed in plain Python
 from the raw files (tests/python/reponses_attendues.py), row by row, decimals within 1e-9."""
 
-import datetime as dt
-import math
-
 import pytest
 import yaml
 
 from conftest import DONNEES_REELLES, ECHANTILLON, RACINE
-from reponses_attendues import reponses
+from reponses_attendues import comparer, lignes_modele, reponses
 
 MODELES = {
     "part_recommandation_client": "q01", "nb_retours_livraison": "q02",
@@ -33,25 +30,6 @@ def attendues_echantillon():
     return reponses(ECHANTILLON)
 
 
-def _egal(obtenu, attendu):
-    if attendu is None or obtenu is None:
-        return obtenu is None and attendu is None
-    if isinstance(attendu, float) or isinstance(obtenu, float):
-        return math.isclose(float(obtenu), float(attendu), rel_tol=0, abs_tol=1e-9)
-    if isinstance(attendu, dt.date):
-        return obtenu == attendu
-    return obtenu == attendu or str(obtenu) == str(attendu)
-
-
-def lignes_modele(entrepot, modele):
-    import duckdb
-
-    with duckdb.connect(str(entrepot), read_only=True) as base:
-        curseur = base.execute(f"select * from answers.{modele}")
-        colonnes = [d[0] for d in curseur.description]
-        return [dict(zip(colonnes, ligne)) for ligne in curseur.fetchall()]
-
-
 @pytest.mark.parametrize("modele", sorted(MODELES, key=MODELES.get))
 def test_reponse_egale_au_calcul_independant(entrepot_reel, attendues, modele):
     comparer(lignes_modele(entrepot_reel, modele), attendues[modele], modele)
@@ -61,19 +39,6 @@ def test_reponse_egale_au_calcul_independant(entrepot_reel, attendues, modele):
 def test_reponse_sur_l_echantillon(entrepot_echantillon, attendues_echantillon, modele):
     """The same independent check on the bundled sample (two years, overlapping exports)."""
     comparer(lignes_modele(entrepot_echantillon, modele), attendues_echantillon[modele], modele)
-
-
-def comparer(obtenu, attendu, modele):
-    assert len(obtenu) == len(attendu), f"{modele}: {len(obtenu)} rows, expected {len(attendu)}"
-    cle = next(iter(attendu[0])) if attendu else None
-    index = {str(ligne[cle]): ligne for ligne in obtenu}
-    assert len(index) == len(obtenu)
-    for ligne in attendu:
-        trouvee = index.get(str(ligne[cle]))
-        assert trouvee is not None, f"{modele}: no row {cle}={ligne[cle]}"
-        for colonne, valeur in ligne.items():
-            assert _egal(trouvee[colonne], valeur), \
-                f"{modele} {cle}={ligne[cle]} {colonne}: {trouvee[colonne]!r} != {valeur!r}"
 
 
 def test_chaque_question_a_son_modele(attendues):

@@ -1,0 +1,92 @@
+"""Refresh the warehouse safely: one build at a time, and never a half-written warehouse.
+
+    python -m retailinsight.rafraichir [dbt arguments…]      (default: build)
+
+1. Takes an exclusive lock on `<warehouse>.lock`; if another refresh holds it, stops at once
+   with exit code 75 and a message naming the holder, without touching anything.
+2. Copies the current warehouse (incremental state included) to `<warehouse>.en-cours` and
+   runs dbt against that copy.
+3. Only when dbt succeeds, atomically replaces the warehouse with the copy (`os.replace`):
+   a build that fails or is killed midway leaves the previous good warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+CODE_VERROU_PRIS = 75  # EX_TEMPFAIL: try again later
+
+
+class VerrouPris(RuntimeError):
+    """Another refresh (or backup, or publication) holds the warehouse lock."""
+
+
+def chemin_entrepot() -> Path:
+    return Path(os.environ.get("BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb"))
+
+
+@contextmanager
+def verrou(entrepot: Path, operation: str = "refresh"):
+    """Exclusive, non-blocking lock on the warehouse, released when the process ends."""
+    entrepot.parent.mkdir(parents=True, exist_ok=True)
+    chemin = entrepot.with_name(entrepot.name + ".lock")
+    fichier = open(chemin, "a+")
+    try:
+        fcntl.flock(fichier, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fichier.seek(0)
+        detenteur = fichier.read().strip() or "unknown process"
+        fichier.close()
+        raise VerrouPris(f"warehouse {entrepot} is locked by another operation ({detenteur}); "
+                         "nothing was changed: try again when it has finished") from None
+    fichier.seek(0)
+    fichier.truncate()
+    fichier.write(f"{operation}, pid {os.getpid()}\n")
+    fichier.flush()
+    try:
+        yield
+    finally:
+        fichier.seek(0)
+        fichier.truncate()
+        fcntl.flock(fichier, fcntl.LOCK_UN)
+        fichier.close()
+
+
+def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
+    """Run dbt on a copy of the warehouse and swap it in on success; return dbt's exit code."""
+    entrepot = entrepot or chemin_entrepot()
+    en_cours = entrepot.with_name(entrepot.name + ".en-cours")
+    with verrou(entrepot, "refresh"):
+        for reste in (en_cours, en_cours.with_name(en_cours.name + ".wal")):
+            reste.unlink(missing_ok=True)
+        if entrepot.exists():
+            shutil.copy2(entrepot, en_cours)
+        env = dict(os.environ, BESTMARKET_WAREHOUSE=str(en_cours))
+        dbt = str(Path(sys.executable).with_name("dbt"))
+        resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env)
+        if resultat.returncode != 0:
+            en_cours.unlink(missing_ok=True)
+            print(f"dbt failed (exit {resultat.returncode}): {entrepot} left unchanged",
+                  file=sys.stderr)
+            return resultat.returncode
+        os.replace(en_cours, entrepot)
+        return 0
+
+
+def main(argv=None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return rafraichir(arguments)
+    except VerrouPris as erreur:
+        print(f"error: {erreur}", file=sys.stderr)
+        return CODE_VERROU_PRIS
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Nightly refresh: idempotent, incremental, updates visible in history, late purchases
+picked up, and a day-by-day sequence equal to a full refresh; source freshness checked."""
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import time
+
+import pytest
+
+from conftest import contenu_table, lancer_dbt, rafraichir, requete, tables
+from retailinsight.generateur import generer
+
+SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
+
+
+def decouper(source, destination, choisir):
+    """A raw folder with the feedback of `source` for which choisir(key, date) holds (CSV lines
+    and CRM rows alike) and the full product and store references."""
+    destination.mkdir(parents=True)
+    for nom in ("produit.csv", "ref_magasin.csv"):
+        shutil.copy(source / nom, destination / nom)
+    lignes = (source / "retour_client.csv").read_bytes().split(b"\r\n")
+    gardees = [l for l in lignes if l and choisir(int(l.split(b";")[0]),
+                                                  l.split(b";")[4].decode())]
+    (destination / "retour_client.csv").write_bytes(b"".join(l + b"\r\n" for l in gardees))
+    shutil.copy(source / "Satisfaction.db", destination / "Satisfaction.db")
+    with sqlite3.connect(destination / "Satisfaction.db") as base:
+        cles = [c for c, d in base.execute("select cle_retour_client, date_achat from retour_client")
+                if not choisir(int(c), d)]
+        base.executemany("delete from retour_client where cle_retour_client = ?",
+                         [(c,) for c in cles])
+    return destination
+
+
+TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin"]
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("exports")
+    complet = dossier / "complet"
+    generer(complet, 900, 21)
+    return dossier, complet
+
+
+def test_deuxieme_passage_ne_change_rien(exports, tmp_path):
+    _, complet = exports
+    entrepot = tmp_path / "w.duckdb"
+    rafraichir(complet, entrepot)
+    avant = {t: contenu_table(entrepot, t) for t in tables(entrepot)
+             if not t.startswith("historique.") and t != "marts.fct_ligne_rejetee"}
+    historique = {t: contenu_table(entrepot, t) for t in tables(entrepot)
+                  if t.startswith("historique.")}
+    quarantaine = contenu_table(entrepot, "marts.fct_ligne_rejetee")
+    rafraichir(complet, entrepot)
+    assert {t: contenu_table(entrepot, t) for t in avant} == avant
+    assert {t: contenu_table(entrepot, t) for t in historique} == historique
+    assert contenu_table(entrepot, "marts.fct_ligne_rejetee") == quarantaine
+
+
+def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
+    """Three daily exports (the second carrying late purchases from before the first), loaded
+    one after the other, give the same tables as one full refresh over all of them."""
+    dossier, complet = exports
+    limite_1, limite_2 = "2021-05-01", "2021-10-01"
+    tardive = lambda cle: cle % 10 == 0  # noqa: E731 - held back until the second export
+    jours = [
+        decouper(complet, tmp_path / "jour1", lambda c, d: d < limite_1 and not tardive(c)),
+        decouper(complet, tmp_path / "jour2",
+                 lambda c, d: limite_1 <= d < limite_2 or (d < limite_1 and tardive(c))),
+        decouper(complet, tmp_path / "jour3", lambda c, d: d >= limite_2),
+    ]
+    increment = tmp_path / "increment.duckdb"
+    for jour in jours:
+        rafraichir(jour, increment)
+    tardives = requete(increment, "select count(*) from marts.fct_retour_client "
+                       f"where date_achat < '{limite_1}' and cle_retour_client % 10 = 0")[0][0]
+    assert tardives > 0, "late purchases from the second export were picked up"
+
+    plein = tmp_path / "plein.duckdb"
+    rafraichir(complet, plein, "build", "--full-refresh")
+    reponses = [t for t in tables(plein) if t.startswith("answers.")]
+    assert len(reponses) == 19
+    for table in TABLES_COMPAREES + reponses:
+        assert contenu_table(increment, table) == contenu_table(plein, table), table
+    assert contenu_table(increment, "historique.snap_retour_client", SNAPSHOT) == \
+        contenu_table(plein, "historique.snap_retour_client", SNAPSHOT)
+
+
+def test_ligne_modifiee_mise_a_jour_et_historisee(exports, tmp_path):
+    _, complet = exports
+    entrepot = tmp_path / "w.duckdb"
+    rafraichir(complet, entrepot)
+    cle, note = requete(entrepot, "select cle_retour_client, note from marts.fct_retour_client "
+                        "order by cle_retour_client limit 1")[0]
+    lendemain = tmp_path / "lendemain"
+    decouper(complet, lendemain, lambda c, d: c == cle)
+    nouvelle = (note + 3) % 11
+    for chemin in (lendemain / "retour_client.csv",):
+        texte = chemin.read_bytes().decode("cp1252")
+        if texte:
+            champs = texte.rstrip("\r\n").split(";")
+            champs[1] = str(nouvelle)
+            chemin.write_bytes((";".join(champs) + "\r\n").encode("cp1252"))
+    with sqlite3.connect(lendemain / "Satisfaction.db") as base:
+        base.execute("update retour_client set note = ?", (nouvelle,))
+    nb_avant = requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0]
+    rafraichir(lendemain, entrepot)
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] == nb_avant
+    assert requete(entrepot, "select note from marts.fct_retour_client "
+                   f"where cle_retour_client = {cle}")[0][0] == nouvelle
+    versions = requete(entrepot, "select note, dbt_valid_to is null from "
+                       f"historique.snap_retour_client where cle_retour_client = {cle} "
+                       "order by dbt_valid_from")
+    assert versions == [(note, False), (nouvelle, True)]
+
+
+def test_fraicheur_des_sources(exports, tmp_path):
+    _, complet = exports
+    frais = tmp_path / "frais"
+    shutil.copytree(complet, frais)
+    entrepot = tmp_path / "w.duckdb"
+    lancer_dbt("source", "freshness", dossier_brut=frais, entrepot=entrepot,
+               cible=tmp_path / "target")
+    ancien = time.time() - 5 * 24 * 3600
+    os.utime(frais / "retour_client.csv", (ancien, ancien))
+    resultat = lancer_dbt("source", "freshness", dossier_brut=frais, entrepot=entrepot,
+                          cible=tmp_path / "target", verifier=False)
+    assert resultat.returncode != 0
+    assert "bestmarket_csv.retour_client" in resultat.stdout
+    assert "ERROR STALE" in resultat.stdout
