@@ -128,3 +128,28 @@ def tables(entrepot: Path) -> list[str]:
         return [f"{s}.{t}" for s, t in base.execute(
             "select schema_name, table_name from duckdb_tables() "
             "where database_name = current_database() order by 1, 2").fetchall()]
+
+
+@pytest.fixture(scope="session")
+def dossier_genere(tmp_path_factory) -> Path:
+    """A generated raw folder (1,200 feedbacks, overlapping exports), for the operations tests."""
+    from retailinsight.generateur import generer
+
+    dossier = tmp_path_factory.mktemp("genere") / "brut"
+    generer(dossier, 1200, 31)
+    return dossier
+
+
+@pytest.fixture(scope="session")
+def entrepot_genere(tmp_path_factory, dossier_genere) -> Path:
+    """The warehouse of `dossier_genere`, built once by the refresh; copy it before changing it."""
+    entrepot = tmp_path_factory.mktemp("entrepot_genere") / "w.duckdb"
+    rafraichir(dossier_genere, entrepot)
+    return entrepot
+
+
+@pytest.fixture
+def copie_entrepot(entrepot_genere, tmp_path) -> Path:
+    copie = tmp_path / "w.duckdb"
+    shutil.copy(entrepot_genere, copie)
+    return copie

@@ -1,0 +1,92 @@
+"""Audience files: exactly the allowed tables and rows, encrypted, unreadable without key."""
+
+import os
+
+import duckdb
+import pytest
+
+from conftest import lancer_module, requete, tables
+from retailinsight.publication import DEPARTEMENTS, audiences, variable_cle
+
+CLES = {a: f"cle-de-test-{a}" for a in audiences()}
+
+
+@pytest.fixture(scope="module")
+def publication(entrepot_genere, dossier_genere, tmp_path_factory):
+    """All audience files, published with keys set in the environment only for this run."""
+    dossier = tmp_path_factory.mktemp("publication")
+    ancien = dict(os.environ)
+    os.environ.update({variable_cle(a): c for a, c in CLES.items()})
+    try:
+        lancer_module("retailinsight.publication", "--entrepot", entrepot_genere, "--dossier",
+                      dossier, dossier_brut=dossier_genere, entrepot=entrepot_genere)
+    finally:
+        os.environ.clear()
+        os.environ.update(ancien)
+    return dossier
+
+
+def ouvrir(chemin, cle):
+    base = duckdb.connect()
+    base.execute(f"attach '{chemin}' as f (encryption_key '{cle}', read_only)")
+    return base
+
+
+def tables_fichier(base):
+    return sorted(f"{s}.{t}" for s, t in base.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'f'"
+    ).fetchall())
+
+
+def test_chaque_audience_a_exactement_ses_tables(publication, entrepot_genere):
+    toutes = tables(entrepot_genere)
+    reponses = [t for t in toutes if t.startswith("answers.")]
+    attendu = {
+        "equipe_data": toutes,
+        "service_client": sorted(["marts.dim_magasin", "marts.dim_produit",
+                                  "marts.fct_retour_client", *reponses]),
+        "direction": sorted(t for t in reponses if t != "answers.notes_reseaux_sociaux_tv"),
+        **{f"departement_{d}": ["marts.dim_magasin", "marts.dim_produit",
+                                "marts.fct_retour_client"] for d in DEPARTEMENTS},
+    }
+    for audience, tables_attendues in attendu.items():
+        with ouvrir(publication / f"{audience}.duckdb", CLES[audience]) as base:
+            assert tables_fichier(base) == sorted(tables_attendues), audience
+            if audience in ("equipe_data", "service_client"):
+                assert base.execute("select count(*) from f.marts.fct_retour_client").fetchone() \
+                    == requete(entrepot_genere, "select count(*) from marts.fct_retour_client")[0]
+
+
+@pytest.mark.parametrize("departement", DEPARTEMENTS)
+def test_fichier_departement_sans_autre_departement(publication, entrepot_genere, departement):
+    with ouvrir(publication / f"departement_{departement}.duckdb",
+                CLES[f"departement_{departement}"]) as base:
+        assert base.execute("select distinct code_departement from f.marts.dim_magasin"
+                            ).fetchall() == [(departement,)]
+        autres = base.execute("select count(*) from f.marts.fct_retour_client where ref_magasin "
+                              "not in (select ref_magasin from f.marts.dim_magasin)").fetchone()
+        assert autres == (0,)
+        nombre = base.execute("select count(*) from f.marts.fct_retour_client").fetchone()[0]
+    attendu = requete(entrepot_genere, "select count(*) from marts.fct_retour_client f join "
+                      "marts.dim_magasin m using (ref_magasin) "
+                      f"where m.code_departement = '{departement}'")[0][0]
+    assert nombre == attendu > 0
+
+
+def test_fichier_illisible_sans_la_cle(publication):
+    chemin = publication / "service_client.duckdb"
+    with pytest.raises(duckdb.Error, match="without a key"):
+        duckdb.connect(str(chemin), read_only=True)
+    with pytest.raises(duckdb.Error, match="Wrong encryption key"):
+        ouvrir(chemin, CLES["direction"])
+    assert b"fct_retour_client" not in chemin.read_bytes()
+
+
+def test_cle_manquante_ne_publie_rien(entrepot_genere, dossier_genere, tmp_path):
+    resultat = lancer_module("retailinsight.publication", "--entrepot", entrepot_genere,
+                             "--dossier", tmp_path / "pub", "--audience", "direction",
+                             dossier_brut=dossier_genere, entrepot=entrepot_genere,
+                             verifier=False)
+    assert resultat.returncode == 1
+    assert "set BESTMARKET_CLE_DIRECTION" in resultat.stderr
+    assert not (tmp_path / "pub").exists() or not list((tmp_path / "pub").glob("*.duckdb"))
