@@ -52,8 +52,10 @@ final as (
         cast(contenu_brut as varchar) as contenu_brut,
         cast(cle as varchar) as cle,
         cast(motif_rejet as varchar) as motif_rejet,
-        cast({{ empreinte(['table_cible', 'fichier_source', 'numero_ligne', 'contenu_brut']) }}
-            as varchar) as cle_rejet
+        cast(
+            {{ empreinte(['table_cible', 'fichier_source', 'numero_ligne', 'contenu_brut']) }}
+            as varchar
+        ) as cle_rejet
     from rejets
 )
 

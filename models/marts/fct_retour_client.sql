@@ -53,24 +53,18 @@ final as (
             'libelle_categorie', 'recommandation'
         ]) }} as varchar) as empreinte_contenu
     from typees
-)
+),
 
-{% if is_incremental() %}
-
-, nouveaux_ou_modifies as (
+nouveaux_ou_modifies as (
     select final.*
     from final
+    {%- if is_incremental() %}
     left join {{ this }} as existants
         on final.cle_retour_client = existants.cle_retour_client
     where
         existants.cle_retour_client is null
         or existants.empreinte_contenu <> final.empreinte_contenu
+    {%- endif %}
 )
 
 select * from nouveaux_ou_modifies
-
-{% else %}
-
-    select * from final
-
-{% endif %}
