@@ -32,7 +32,24 @@
     {{ pourcentage(nb_groupe_nps(note, 'promoteur'), 'count(' ~ note ~ ')') }} as pct_promoteurs,
     {{ pourcentage(nb_groupe_nps(note, 'passif'), 'count(' ~ note ~ ')') }} as pct_passifs,
     {{ pourcentage(nb_groupe_nps(note, 'détracteur'), 'count(' ~ note ~ ')') }} as pct_detracteurs,
-    {{ nps(note) }} as nps
+    {{ nps(note) }} as nps,
+    {{ marge_erreur_nps(note) }} as marge_erreur_95,
+    count({{ note }}) < {{ var('nps_taille_minimale', 30) }} as est_echantillon_faible
+{%- endmacro %}
+
+{% macro marge_erreur_nps(note) -%}
+    {#-
+        95 % margin of error of an NPS, in points: 1.96 × standard error, where the variance
+        of (promoter share − detractor share) over n responses is
+        (p + d − (p − d)²) / n with p, d the promoter and detractor shares (0–1).
+    -#}
+    {%- set n = 'count(' ~ note ~ ')' -%}
+    {%- set p = 'cast(' ~ nb_groupe_nps(note, 'promoteur') ~ ' as double) / nullif(' ~ n ~ ', 0)' -%}
+    {%- set d = 'cast(' ~ nb_groupe_nps(note, 'détracteur') ~ ' as double) / nullif(' ~ n ~ ', 0)' -%}
+    1.96 * 100 * sqrt(
+        (({{ p }}) + ({{ d }}) - (({{ p }}) - ({{ d }})) * (({{ p }}) - ({{ d }})))
+        / nullif({{ n }}, 0)
+    )
 {%- endmacro %}
 
 {% macro moyenne(expression) -%}

@@ -48,6 +48,7 @@ typees as (
 final as (
     select
         *,
+        cast({{ groupe_nps('note') }} as varchar) as groupe_nps,
         cast({{ empreinte([
             'note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
             'libelle_categorie', 'recommandation'

@@ -19,13 +19,14 @@ notes (cas, note) as (
     ('un tiers de promoteurs', 8)
 ),
 
-attendus (cas, nps_attendu, nb_promoteurs_attendu, nb_passifs_attendu) as (
+attendus (cas, nps_attendu, nb_promoteurs_attendu, nb_passifs_attendu, marge_attendue) as (
+    -- marge: 1.96 × 100 × √((p + d − (p − d)²) / n), worked out by hand
     values
-    ('tous promoteurs', 100.0, 2, 0),
-    ('tous detracteurs', -100.0, 0, 0),
-    ('que des passifs', 0.0, 0, 2),
-    ('autant de promoteurs que de detracteurs', 0.0, 1, 1),
-    ('un tiers de promoteurs', 100.0 / 3, 1, 2)
+    ('tous promoteurs', 100.0, 2, 0, 0.0),
+    ('tous detracteurs', -100.0, 0, 0, 0.0),
+    ('que des passifs', 0.0, 0, 2, 0.0),
+    ('autant de promoteurs que de detracteurs', 0.0, 1, 1, 92.39528607504),
+    ('un tiers de promoteurs', 100.0 / 3, 1, 2, 53.3444432873)
 ),
 
 calcules as (
@@ -33,13 +34,16 @@ calcules as (
         cas,
         {{ nps('note') }} as nps,
         {{ nb_groupe_nps('note', 'promoteur') }} as nb_promoteurs,
-        {{ nb_groupe_nps('note', 'passif') }} as nb_passifs
+        {{ nb_groupe_nps('note', 'passif') }} as nb_passifs,
+        {{ marge_erreur_nps('note') }} as marge
     from notes
     group by cas
 ),
 
 sans_ligne as (
-    select {{ nps('note') }} as nps
+    select
+        {{ nps('note') }} as nps,
+        {{ marge_erreur_nps('note') }} as marge
     from notes
     where 1 = 0
 ),
@@ -74,12 +78,13 @@ ecarts as (
         or abs(calcules.nps - attendus.nps_attendu) > 1e-9
         or calcules.nb_promoteurs <> attendus.nb_promoteurs_attendu
         or calcules.nb_passifs <> attendus.nb_passifs_attendu
+        or abs(calcules.marge - attendus.marge_attendue) > 1e-6
     union all
     select
         'aucune ligne' as cas,
         'nps non nul sans ligne' as ecart
     from sans_ligne
-    where nps is not null
+    where nps is not null or marge is not null
     union all
     select
         'borne ' || cast(note as varchar) as cas,

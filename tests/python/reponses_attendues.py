@@ -65,7 +65,7 @@ def nps(notes):
     notes = list(notes)
     if not notes:
         return {"nb_reponses": 0, "nb_promoteurs": 0, "nb_passifs": 0, "nb_detracteurs": 0,
-                "nps": None}
+                "nps": None, "marge_erreur_95": None, "est_echantillon_faible": True}
     promoteurs = sum(1 for n in notes if n >= 9)
     detracteurs = sum(1 for n in notes if n <= 6)
     passifs = len(notes) - promoteurs - detracteurs
@@ -73,7 +73,11 @@ def nps(notes):
             "nb_detracteurs": detracteurs, "pct_promoteurs": promoteurs * 100 / len(notes),
             "pct_passifs": passifs * 100 / len(notes),
             "pct_detracteurs": detracteurs * 100 / len(notes),
-            "nps": (promoteurs - detracteurs) * 100 / len(notes)}
+            "nps": (promoteurs - detracteurs) * 100 / len(notes),
+            "marge_erreur_95": 1.96 * 100 * math.sqrt(
+                (promoteurs / len(notes) + detracteurs / len(notes)
+                 - ((promoteurs - detracteurs) / len(notes)) ** 2) / len(notes)),
+            "est_echantillon_faible": len(notes) < 30}
 
 
 def rangs(lignes, cle, decroissant=True):
@@ -230,6 +234,10 @@ def reponses(dossier: Path, garder=None) -> dict[str, list[dict]]:
         suit = precedent is not None and (precedent["mois"].month % 12 + 1 == ligne["mois"].month
                                           and (ligne["mois"] - precedent["mois"]).days <= 31)
         ligne["variation_nps"] = ligne["nps"] - precedent["nps"] if suit else None
+        ligne["marge_variation_95"] = math.hypot(ligne["marge_erreur_95"],
+                                                 precedent["marge_erreur_95"]) if suit else None
+        ligne["est_variation_significative"] = bool(
+            suit and abs(ligne["variation_nps"]) > ligne["marge_variation_95"])
     meilleur = max(l["nps"] for l in lignes)
     pire = min(l["nps"] for l in lignes)
     for ligne in lignes:

@@ -29,30 +29,56 @@ par_mois as (
     group by mois
 ),
 
+avec_precedent as (
+    select
+        *,
+        lag(mois) over (order by mois) as mois_precedent,
+        lag(nps) over (order by mois) as nps_precedent,
+        lag(marge_erreur_95) over (order by mois) as marge_precedente
+    from par_mois
+),
+
+variations as (
+    select
+        *,
+        case
+            when mois_precedent = cast({{ dbt.dateadd('month', -1, 'mois') }} as date)
+                then nps - nps_precedent
+        end as variation_nps,
+        case
+            when mois_precedent = cast({{ dbt.dateadd('month', -1, 'mois') }} as date)
+                then sqrt(
+                    marge_erreur_95 * marge_erreur_95 + marge_precedente * marge_precedente
+                )
+        end as marge_variation_95
+    from avec_precedent
+),
+
 final as (
     select
-        par_mois.mois,
-        cast(extract(year from par_mois.mois) as integer) as annee,
-        cast(extract(month from par_mois.mois) as integer) as numero_mois,
+        variations.mois,
+        cast(extract(year from variations.mois) as integer) as annee,
+        cast(extract(month from variations.mois) as integer) as numero_mois,
         mois_annee.nom_mois,
-        par_mois.nb_reponses,
-        par_mois.nb_promoteurs,
-        par_mois.nb_passifs,
-        par_mois.nb_detracteurs,
-        par_mois.pct_promoteurs,
-        par_mois.pct_passifs,
-        par_mois.pct_detracteurs,
-        par_mois.nps,
-        case
-            when lag(par_mois.mois) over (order by par_mois.mois)
-                = cast({{ dbt.dateadd('month', -1, 'par_mois.mois') }} as date)
-                then par_mois.nps - lag(par_mois.nps) over (order by par_mois.mois)
-        end as variation_nps,
-        par_mois.nps = max(par_mois.nps) over () as est_meilleur_mois,
-        par_mois.nps = min(par_mois.nps) over () as est_pire_mois
-    from par_mois
+        variations.nb_reponses,
+        variations.nb_promoteurs,
+        variations.nb_passifs,
+        variations.nb_detracteurs,
+        variations.pct_promoteurs,
+        variations.pct_passifs,
+        variations.pct_detracteurs,
+        variations.nps,
+        variations.marge_erreur_95,
+        variations.est_echantillon_faible,
+        variations.variation_nps,
+        variations.marge_variation_95,
+        coalesce(abs(variations.variation_nps) > variations.marge_variation_95, false)
+            as est_variation_significative,
+        variations.nps = max(variations.nps) over () as est_meilleur_mois,
+        variations.nps = min(variations.nps) over () as est_pire_mois
+    from variations
     inner join mois_annee
-        on extract(month from par_mois.mois) = mois_annee.numero_mois
+        on extract(month from variations.mois) = mois_annee.numero_mois
 )
 
 select * from final

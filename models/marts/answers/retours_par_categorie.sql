@@ -42,6 +42,8 @@ final as (
         par_categorie.pct_passifs,
         par_categorie.pct_detracteurs,
         par_categorie.nps,
+        par_categorie.marge_erreur_95,
+        par_categorie.est_echantillon_faible,
         rank() over (order by par_categorie.nb_retours desc) as rang_nb_retours
     from par_categorie
     cross join total

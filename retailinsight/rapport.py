@@ -1,0 +1,271 @@
+"""The customer-service lead's report: one self-contained HTML page, in French, offline.
+
+    python -m retailinsight.rapport [--entrepot W] [--sortie rapport/rapport_nps.html]
+
+Every figure is read from the answer and report models of the warehouse (schemas `answers`
+and `rapport`): this code only lays them out, it computes no indicator. Plotly's JavaScript is
+inlined once in the page, so it opens from disk with no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+
+VERT, ORANGE, ROUGE, GRIS, BLEU = "#2e8b57", "#f0a030", "#c0392b", "#b0b0b0", "#1f5f99"
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def _lire(base, sql: str) -> list[dict]:
+    curseur = base.execute(sql)
+    colonnes = [d[0] for d in curseur.description]
+    return [dict(zip(colonnes, ligne)) for ligne in curseur.fetchall()]
+
+
+def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
+    """The rows of every model the report shows (ordering only, no computation)."""
+    requetes = {
+        "nps_global": "select * from answers.nps_global",
+        "recommandation": "select * from answers.part_recommandation_client",
+        "nps_mois": "select * from rapport.nps_mensuel_objectif order by mois",
+        "nps_source": "select * from answers.nps_par_source order by libelle_source",
+        "categories": "select * from answers.retours_par_categorie order by nb_retours desc",
+        "typologies": "select * from answers.note_moyenne_par_typologie order by rang",
+        "meilleurs": "select * from answers.top_magasins_note_moyenne order by rang, ref_magasin",
+        "moins_bons": "select * from answers.magasins_sous_la_moyenne "
+                      "order by note_moyenne, ref_magasin limit 10",
+        "departements": "select c.*, n.nps, n.marge_erreur_95, n.nb_reponses, "
+                        "n.est_echantillon_faible from answers.classement_departements_par_note c "
+                        "join rapport.nps_par_departement n using (code_departement) "
+                        "order by c.rang, c.code_departement",
+        "magasins": "select * from rapport.nps_par_magasin order by ref_magasin",
+    }
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        return {nom: _lire(base, sql) for nom, sql in requetes.items()}
+
+
+def _nb(valeur, decimales=1, signe=False) -> str:
+    if valeur is None:
+        return "—"
+    texte = f"{valeur:+.{decimales}f}" if signe else f"{valeur:.{decimales}f}"
+    return texte.replace(".", ",").replace("-", "−")
+
+
+def _couleurs_nps(lignes):
+    return [GRIS if l["est_echantillon_faible"] else (VERT if (l["nps"] or 0) >= 30 else
+            ORANGE if (l["nps"] or 0) >= 0 else ROUGE) for l in lignes]
+
+
+def _mise_en_page(figure, titre, hauteur=380):
+    figure.update_layout(title=titre, height=hauteur, margin=dict(l=50, r=20, t=60, b=50),
+                         separators=", ", template="plotly_white", font=dict(size=13))
+    return figure
+
+
+def figure_nps_mois(lignes):
+    mois = [l["mois"].strftime("%Y-%m") for l in lignes]
+    figure = go.Figure()
+    for cle, nom, couleur in [("pct_promoteurs", "Promoteurs (9–10)", VERT),
+                              ("pct_passifs", "Passifs (7–8)", GRIS),
+                              ("pct_detracteurs", "Détracteurs (0–6)", ROUGE)]:
+        figure.add_bar(x=mois, y=[l[cle] for l in lignes], name=nom, marker_color=couleur,
+                       opacity=0.35, yaxis="y2", hovertemplate="%{y:.1f} %<extra>" + nom + "</extra>")
+    figure.add_scatter(
+        x=mois, y=[l["nps"] for l in lignes], name="NPS (± marge à 95 %)", mode="lines+markers",
+        line=dict(color=BLEU, width=3),
+        marker=dict(size=[14 if l["est_variation_significative"] else 8 for l in lignes],
+                    color=[ORANGE if l["est_variation_significative"] else BLEU for l in lignes],
+                    symbol=["diamond" if l["est_variation_significative"] else "circle"
+                            for l in lignes]),
+        error_y=dict(type="data", array=[l["marge_erreur_95"] for l in lignes], visible=True),
+        customdata=[[l["nb_reponses"], l["marge_erreur_95"], l["variation_nps"]] for l in lignes],
+        hovertemplate="NPS %{y:.1f} ± %{customdata[1]:.1f}<br>%{customdata[0]} réponses"
+                      "<br>variation %{customdata[2]:+.1f}<extra></extra>")
+    figure.add_scatter(x=mois, y=[l["objectif_nps"] for l in lignes], name="Objectif",
+                       mode="lines", line=dict(color=ORANGE, dash="dash", width=2))
+    figure.update_layout(barmode="stack", yaxis=dict(title="NPS (points)"),
+                         yaxis2=dict(title="part des réponses (%)", overlaying="y", side="right",
+                                     range=[0, 100], showgrid=False),
+                         legend=dict(orientation="h", y=-0.2))
+    return _mise_en_page(figure, "NPS par mois, objectif et répartition des réponses", 460)
+
+
+def figure_nps_groupes(lignes, cle, titre):
+    figure = go.Figure(go.Bar(
+        x=[l[cle] for l in lignes], y=[l["nps"] for l in lignes], marker_color=_couleurs_nps(lignes),
+        error_y=dict(type="data", array=[l["marge_erreur_95"] for l in lignes]),
+        text=[f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}<br>{l['nb_reponses']} rép."
+              + (" (trop peu)" if l["est_echantillon_faible"] else "") for l in lignes],
+        textposition="outside"))
+    figure.update_yaxes(title="NPS (points)")
+    return _mise_en_page(figure, titre)
+
+
+def figure_categories(lignes):
+    figure = go.Figure()
+    figure.add_bar(x=[l["libelle_categorie"] for l in lignes], y=[l["nb_retours"] for l in lignes],
+                   name="Nombre de retours", marker_color=BLEU,
+                   text=[f"{l['nb_retours']} ({_nb(l['pct_retours'])} %)" for l in lignes],
+                   textposition="outside")
+    figure.add_scatter(x=[l["libelle_categorie"] for l in lignes],
+                       y=[l["note_moyenne"] for l in lignes], name="Note moyenne /10",
+                       yaxis="y2", mode="markers+text", marker=dict(size=14, color=ORANGE),
+                       text=[_nb(l["note_moyenne"], 2) for l in lignes], textposition="top center")
+    figure.update_layout(yaxis=dict(title="retours"),
+                         yaxis2=dict(title="note moyenne", overlaying="y", side="right",
+                                     range=[0, 10], showgrid=False),
+                         legend=dict(orientation="h", y=-0.2))
+    return _mise_en_page(figure, "Retours et note moyenne par catégorie")
+
+
+def figure_typologies(lignes):
+    figure = go.Figure(go.Bar(
+        y=[f"{l['rang']}. {l['typologie_produit']}" for l in lignes][::-1],
+        x=[l["note_moyenne"] for l in lignes][::-1], orientation="h", marker_color=BLEU,
+        text=[f"{_nb(l['note_moyenne'], 2)} ({l['nb_retours']} retours)" for l in lignes][::-1],
+        textposition="auto"))
+    figure.update_xaxes(title="note moyenne /10", range=[0, 10])
+    return _mise_en_page(figure, "Note moyenne par typologie de produit", 320)
+
+
+def figure_carte(lignes):
+    places = [l for l in lignes if l["latitude"] is not None and l["longitude"] is not None]
+    avec = [l for l in places if l["nps"] is not None]
+    sans = [l for l in places if l["nps"] is None]
+    figure = go.Figure(go.Scatter(
+        x=[l["longitude"] for l in avec], y=[l["latitude"] for l in avec], mode="markers",
+        marker=dict(size=[10 + min(l["nb_reponses"], 80) / 4 for l in avec],
+                    color=[l["nps"] for l in avec], colorscale="RdYlGn", cmin=-20, cmax=60,
+                    colorbar=dict(title="NPS"), line=dict(width=1, color="#333"),
+                    opacity=[0.45 if l["est_echantillon_faible"] else 0.95 for l in avec]),
+        text=[f"{l['libelle_commune']} ({l['code_departement']})<br>NPS {_nb(l['nps'])} ± "
+              f"{_nb(l['marge_erreur_95'])}, {l['nb_reponses']} réponses"
+              + ("<br>échantillon trop faible" if l["est_echantillon_faible"] else "")
+              for l in avec],
+        hovertemplate="%{text}<extra></extra>", name="magasins"))
+    if sans:
+        figure.add_scatter(
+            x=[l["longitude"] for l in sans], y=[l["latitude"] for l in sans], mode="markers",
+            marker=dict(size=9, color=GRIS, symbol="x"), name="sans retour",
+            text=[f"{l['libelle_commune']} ({l['code_departement']}) : aucun retour" for l in sans],
+            hovertemplate="%{text}<extra></extra>")
+    figure.update_layout(showlegend=bool(sans), legend=dict(orientation="h", y=-0.15))
+    figure.update_xaxes(title="longitude", showgrid=True)
+    figure.update_yaxes(title="latitude", scaleanchor="x", scaleratio=1.5)
+    return _mise_en_page(figure, "Carte des magasins, couleur = NPS (taille = réponses)", 560)
+
+
+def _table(lignes, colonnes) -> str:
+    tete = "".join(f"<th>{html.escape(titre)}</th>" for titre, _ in colonnes)
+    corps = "".join("<tr>" + "".join(f"<td>{html.escape(str(f(l)))}</td>" for _, f in colonnes)
+                    + "</tr>" for l in lignes)
+    return f"<table><thead><tr>{tete}</tr></thead><tbody>{corps}</tbody></table>"
+
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
+background:#f6f7f9}header{background:#1f5f99;color:#fff;padding:18px 32px}
+main{max-width:1180px;margin:auto;padding:16px 24px}section{background:#fff;border-radius:8px;
+padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002}.kpis{display:flex;gap:16px;
+flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
+box-shadow:0 1px 3px #0002}.kpi .valeur{font-size:2.2em;font-weight:700;color:#1f5f99}
+.kpi .detail{color:#555;font-size:.9em}table{border-collapse:collapse;width:100%;
+font-size:.92em}th,td{padding:5px 8px;border-bottom:1px solid #ddd;text-align:left}
+th{background:#eef2f6}.grille{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+@media(max-width:900px){.grille{grid-template-columns:1fr}}.note{color:#666;font-size:.85em}
+"""
+
+
+def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = None) -> str:
+    """The report's HTML, from the rows of the models."""
+    maintenant = maintenant or dt.datetime.now()
+    g = modeles["nps_global"][0]
+    reco = modeles["recommandation"][0]
+    figures = [
+        figure_nps_mois(modeles["nps_mois"]),
+        figure_nps_groupes(modeles["nps_source"], "libelle_source", "NPS par source"),
+        figure_categories(modeles["categories"]),
+        figure_typologies(modeles["typologies"]),
+        figure_nps_groupes(modeles["departements"], "nom_departement",
+                           "NPS par département (classé par note moyenne)"),
+        figure_carte(modeles["magasins"]),
+    ]
+    blocs = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config=CONFIG,
+                       div_id=f"figure-{i}") for i, f in enumerate(figures)]
+    magasin = [("Rang", lambda l: l["rang"]), ("Magasin", lambda l: l["ref_magasin"]),
+               ("Commune", lambda l: l["libelle_commune"]),
+               ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
+               ("Retours", lambda l: l["nb_retours"]),
+               ("Note moyenne", lambda l: _nb(l["note_moyenne"], 2))]
+    moins_bons = [("Magasin", lambda l: l["ref_magasin"]), *magasin[2:],
+                  ("Écart à la moyenne", lambda l: _nb(l["ecart_a_la_moyenne"], 2, True))]
+    departements = [("Rang", lambda l: l["rang"]),
+                    ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
+                    ("Retours", lambda l: l["nb_retours"]),
+                    ("Note moyenne", lambda l: _nb(l["note_moyenne"], 2)),
+                    ("NPS ± marge", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}")]
+    petits = sum(1 for l in modeles["nps_mois"] if l["est_echantillon_faible"])
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>BestMarket — NPS et retours clients</title><style>{STYLE}</style></head>
+<body><header><h1>BestMarket — NPS et retours clients</h1>
+<div>Rapport généré le {maintenant.strftime("%d/%m/%Y à %H:%M")} à partir de l'entrepôt
+RetailInsight360 (modèles testés des schémas <code>answers</code> et <code>rapport</code>).</div>
+</header><main>
+<div class="kpis">
+<div class="kpi"><div>NPS global</div>
+<div class="valeur" id="nps-global" data-valeur="{g['nps']!r}">{_nb(g['nps'])}</div>
+<div class="detail">± {_nb(g['marge_erreur_95'])} points (marge à 95 %) sur
+{g['nb_reponses']} réponses</div></div>
+<div class="kpi"><div>Promoteurs / passifs / détracteurs</div>
+<div class="valeur">{_nb(g['pct_promoteurs'], 0)} / {_nb(g['pct_passifs'], 0)} /
+{_nb(g['pct_detracteurs'], 0)} %</div>
+<div class="detail">{g['nb_promoteurs']} / {g['nb_passifs']} / {g['nb_detracteurs']}
+réponses</div></div>
+<div class="kpi"><div>Clients qui recommandent</div>
+<div class="valeur">{_nb(reco['pct_recommandation'])} %</div>
+<div class="detail">{reco['nb_oui']} oui, {reco['nb_non']} non, {reco['nb_inconnu']} sans
+réponse (non comptés)</div></div>
+</div>
+<section>{blocs[0]}<p class="note">Barres d'erreur : marge d'erreur à 95 % du NPS du mois.
+Losanges orange : variation par rapport au mois précédent plus grande que sa marge d'erreur.
+{"Mois de moins de 30 réponses : " + str(petits) + ", à lire avec prudence." if petits else
+"Tous les mois ont au moins 30 réponses."}</p></section>
+<div class="grille"><section>{blocs[1]}</section><section>{blocs[2]}</section></div>
+<section>{blocs[3]}</section>
+<section><h2>Les meilleurs magasins (note moyenne, ex æquo inclus)</h2>
+{_table(modeles["meilleurs"], magasin)}
+<h2>Les magasins les moins bien notés (sous la moyenne générale)</h2>
+{_table(modeles["moins_bons"], moins_bons)}</section>
+<section><h2>Classement des départements par note</h2>
+{_table(modeles["departements"], departements)}{blocs[4]}</section>
+<section>{blocs[5]}<p class="note">Points pâles : magasins de moins de 30 réponses, NPS trop
+incertain pour être lu.</p></section>
+<p class="note">NPS = (notes 9–10 − notes 0–6) / nombre de notes × 100, de −100 à +100.
+Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Aucun chiffre n'est recalculé par ce rapport.</p>
+</main></body></html>
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entrepot", type=Path, default=Path(os.environ.get(
+        "BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb")))
+    parser.add_argument("--sortie", type=Path, default=Path("rapport/rapport_nps.html"))
+    args = parser.parse_args(argv)
+    page = construire(lire_modeles(args.entrepot))
+    args.sortie.parent.mkdir(parents=True, exist_ok=True)
+    args.sortie.write_text(page, encoding="utf-8")
+    print(f"report written: {args.sortie}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
