@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test docs sample clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test docs report nightly sample clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +20,30 @@ run: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.rafraichir build
 	$(BIN)/python -m retailinsight.resume
 
-test: $(BIN)/.installed
+# The browser test drives Debian's chromium package (root: CI runs as root).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(BIN)/.installed $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 docs: $(BIN)/.installed
 	$(BIN)/dbt docs generate
 	$(BIN)/dbt docs serve
 
+report: $(BIN)/.installed
+	$(BIN)/python -m retailinsight.rapport
+
+# The nightly refresh, step for step as .github/workflows/nightly.yml runs it (a test checks).
+nightly: $(BIN)/.installed
+	$(BIN)/dbt source freshness
+	$(BIN)/python -m retailinsight.rafraichir build
+	$(BIN)/dbt docs generate
+	$(BIN)/python -m retailinsight.rapport
+	$(BIN)/python -m retailinsight.resume
+
 sample: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.generateur --sortie data/echantillon --lignes 3000 --graine 42
 
 clean:
-	rm -rf target logs warehouse/*.duckdb
+	rm -rf target logs warehouse/*.duckdb rapport

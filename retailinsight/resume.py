@@ -61,16 +61,20 @@ def resume(entrepot: str) -> str:
             lignes("select pct_recommandation, nb_oui, nb_non, nb_inconnu "
                    "from answers.part_recommandation_client"),
         ))
-        colonnes_nps = ["NPS", "responses", "% promoters", "% passives", "% detractors"]
-        select_nps = "nps, nb_reponses, pct_promoteurs, pct_passifs, pct_detracteurs"
+        colonnes_nps = ["NPS", "± 95 %", "responses", "% promoters", "% passives",
+                        "% detractors"]
+        select_nps = ("nps, marge_erreur_95, nb_reponses, pct_promoteurs, pct_passifs, "
+                      "pct_detracteurs")
         parties.append(tableau("NPS global (q17)", colonnes_nps,
                                lignes(f"select {select_nps} from answers.nps_global")))
         parties.append(tableau("NPS by source (q18)", ["source"] + colonnes_nps, lignes(
             f"select libelle_source, {select_nps} from answers.nps_par_source order by 1")))
         parties.append(tableau(
-            "NPS by month (q19)", ["month"] + colonnes_nps + ["change", "best/worst"],
+            "NPS by month (q19; * = change larger than its margin of error)",
+            ["month"] + colonnes_nps + ["change", "", "best/worst"],
             lignes(f"""
                 select strftime(mois, '%Y-%m'), {select_nps}, variation_nps,
+                    case when est_variation_significative then '*' else '' end,
                     case when est_meilleur_mois then 'best'
                          when est_pire_mois then 'worst' else '' end
                 from answers.nps_par_mois order by mois

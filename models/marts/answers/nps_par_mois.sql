@@ -32,7 +32,8 @@ par_mois as (
 avec_precedent as (
     select
         *,
-        lag(mois) over (order by mois) as mois_precedent,
+        lag(mois) over (order by mois) = cast({{ dbt.dateadd('month', -1, 'mois') }} as date)
+            as suit_le_mois_precedent,
         lag(nps) over (order by mois) as nps_precedent,
         lag(marge_erreur_95) over (order by mois) as marge_precedente
     from par_mois
@@ -41,15 +42,10 @@ avec_precedent as (
 variations as (
     select
         *,
+        case when suit_le_mois_precedent then nps - nps_precedent end as variation_nps,
         case
-            when mois_precedent = cast({{ dbt.dateadd('month', -1, 'mois') }} as date)
-                then nps - nps_precedent
-        end as variation_nps,
-        case
-            when mois_precedent = cast({{ dbt.dateadd('month', -1, 'mois') }} as date)
-                then sqrt(
-                    marge_erreur_95 * marge_erreur_95 + marge_precedente * marge_precedente
-                )
+            when suit_le_mois_precedent
+                then sqrt(power(marge_erreur_95, 2) + power(marge_precedente, 2))
         end as marge_variation_95
     from avec_precedent
 ),

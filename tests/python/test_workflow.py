@@ -1,0 +1,75 @@
+"""The nightly CI workflow: scheduled and manual, every command it runs exists in the project,
+and it runs the same sequence as `make nightly`."""
+
+import importlib.util
+import re
+import shlex
+
+import yaml
+
+from conftest import RACINE
+
+WORKFLOW = RACINE / ".github" / "workflows" / "nightly.yml"
+SOUS_COMMANDES_DBT = {"build", "run", "test", "seed", "snapshot", "source", "docs", "parse",
+                      "compile", "deps"}
+
+
+def _commandes_workflow():
+    flux = yaml.safe_load(WORKFLOW.read_text())
+    pas = flux["jobs"]["refresh"]["steps"]
+    commandes = []
+    for etape in pas:
+        for ligne in etape.get("run", "").splitlines():
+            if ligne.strip():
+                commandes.append(ligne.strip())
+    return flux, pas, commandes
+
+
+def _commandes_make(cible):
+    texte = (RACINE / "Makefile").read_text()
+    bloc = re.search(rf"^{cible}:.*\n((?:\t.*\n)+)", texte, re.M)
+    assert bloc, f"no `{cible}` target in the Makefile"
+    return [l.strip().replace("$(BIN)/", ".venv/bin/") for l in bloc.group(1).splitlines()]
+
+
+def test_declenchement_nocturne_et_manuel():
+    flux, _, _ = _commandes_workflow()
+    declencheurs = flux.get("on") or flux.get(True)  # YAML 1.1 reads `on` as true
+    assert declencheurs["schedule"][0]["cron"] == "30 2 * * *"
+    assert "workflow_dispatch" in declencheurs
+
+
+def test_chaque_commande_existe():
+    _, _, commandes = _commandes_workflow()
+    assert commandes, "the workflow runs commands"
+    for commande in commandes:
+        mots = shlex.split(commande)
+        if mots[:3] == ["python", "-m", "venv"]:
+            continue
+        if mots[0] == ".venv/bin/pip":
+            assert (RACINE / mots[-1]).is_file(), commande
+        elif mots[0] == ".venv/bin/dbt":
+            assert mots[1] in SOUS_COMMANDES_DBT, commande
+        elif mots[:2] == [".venv/bin/python", "-m"]:
+            module = mots[2]
+            assert module.startswith("retailinsight.") and importlib.util.find_spec(module), \
+                commande
+        else:
+            raise AssertionError(f"unexpected command in the workflow: {commande}")
+
+
+def test_meme_sequence_que_make_nightly():
+    _, _, commandes = _commandes_workflow()
+    etapes = [c for c in commandes if c.startswith((".venv/bin/dbt", ".venv/bin/python -m"))]
+    assert etapes == _commandes_make("nightly")
+
+
+def test_artefacts_produits_par_les_commandes():
+    _, pas, _ = _commandes_workflow()
+    chemins = next(e for e in pas if e.get("uses", "").startswith("actions/upload-artifact"))[
+        "with"]["path"].split()
+    assert "warehouse/bestmarket.duckdb" in chemins
+    assert "rapport/rapport_nps.html" in chemins
+    assert {"target/index.html", "target/catalog.json", "target/manifest.json"} <= set(chemins)
+    rapport = (RACINE / "retailinsight" / "rapport.py").read_text()
+    assert 'Path("rapport/rapport_nps.html")' in rapport
