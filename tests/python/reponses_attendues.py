@@ -257,11 +257,11 @@ def _egal(obtenu, attendu):
     return obtenu == attendu or str(obtenu) == str(attendu)
 
 
-def lignes_modele(entrepot, modele):
+def lignes_modele(entrepot, modele, schema="answers"):
     import duckdb
 
     with duckdb.connect(str(entrepot), read_only=True) as base:
-        curseur = base.execute(f"select * from answers.{modele}")
+        curseur = base.execute(f"select * from {schema}.{modele}")
         colonnes = [d[0] for d in curseur.description]
         return [dict(zip(colonnes, ligne)) for ligne in curseur.fetchall()]
 
@@ -283,3 +283,29 @@ def comparer_toutes(entrepot, attendues: dict[str, list[dict]]) -> None:
     """Every answer model of `entrepot` equals its independent computation."""
     for modele, attendu in attendues.items():
         comparer(lignes_modele(entrepot, modele), attendu, modele)
+
+
+def reponses_rapport(dossier: Path) -> dict[str, list[dict]]:
+    """The report models (NPS by store, by département, monthly NPS against the targets),
+    computed in plain Python from the raw files and the targets seed."""
+    retours, _, magasins = charger(dossier)
+    r = {}
+    r["nps_par_magasin"] = [{
+        "ref_magasin": ref, "libelle_commune": m["commune"], "code_departement": m["dep"],
+        "note_moyenne": moyenne(x["note"] for x in retours if x["magasin"] == ref),
+        **nps(x["note"] for x in retours if x["magasin"] == ref)}
+        for ref, m in sorted(magasins.items())]
+    r["nps_par_departement"] = [{
+        "code_departement": d, "nom_departement": nom,
+        **nps(x["note"] for x in retours if magasins[x["magasin"]]["dep"] == d)}
+        for d, nom in DEPARTEMENTS.items()]
+    with open(RACINE / "seeds" / "objectifs_nps.csv", encoding="utf-8", newline="") as f:
+        objectifs = {dt.date.fromisoformat(l["mois"]): float(l["objectif_nps"])
+                     for l in csv.DictReader(f)}
+    lignes = []
+    for ligne in reponses(dossier)["nps_par_mois"]:
+        objectif = objectifs.get(ligne["mois"])
+        lignes.append({**ligne, "objectif_nps": objectif, "est_objectif_atteint":
+                       None if objectif is None else ligne["nps"] >= objectif})
+    r["nps_mensuel_objectif"] = lignes
+    return r

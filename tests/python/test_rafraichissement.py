@@ -131,3 +131,34 @@ def test_fraicheur_des_sources(exports, tmp_path):
     assert resultat.returncode != 0
     assert "bestmarket_csv.retour_client" in resultat.stdout
     assert "ERROR STALE" in resultat.stdout
+
+
+def test_historique_produit_renomme_et_magasin_demenage(exports, tmp_path):
+    """A product renamed and a store moved to another département in a later export: the
+    dimensions show the new values, the snapshots keep both versions."""
+    _, complet = exports
+    entrepot = tmp_path / "w.duckdb"
+    rafraichir(complet, entrepot)
+    lendemain = tmp_path / "lendemain"
+    shutil.copytree(complet, lendemain)
+    for nom, ancien, nouveau in [("produit.csv", b"1;Alimentaire;", b"1;Alimentaire;Renomm\xe9 "),
+                                 ("ref_magasin.csv", b"1;75;", b"1;92;")]:
+        chemin = lendemain / nom
+        contenu = chemin.read_bytes()
+        assert contenu.startswith(ancien)
+        chemin.write_bytes(nouveau + contenu[len(ancien):])
+    with sqlite3.connect(lendemain / "Satisfaction.db") as base:
+        base.execute("update produit set titre_produit = 'Renommé ' || titre_produit "
+                     "where cle_produit = 1")
+        base.execute("update ref_magasin set departement = '92' where ref_magasin = '1'")
+    rafraichir(lendemain, entrepot)
+    titre = requete(entrepot, "select titre_produit from marts.dim_produit where cle_produit = 1")
+    assert titre[0][0].startswith("Renommé ")
+    assert requete(entrepot, "select code_departement, nom_departement from marts.dim_magasin "
+                   "where ref_magasin = 1") == [("92", "Hauts-de-Seine")]
+    assert requete(entrepot, "select titre_produit like 'Renommé %', dbt_valid_to is null from "
+                   "historique.snap_produit where cle_produit = 1 order by dbt_valid_from") == \
+        [(False, False), (True, True)]
+    assert requete(entrepot, "select code_departement, dbt_valid_to is null from "
+                   "historique.snap_magasin where ref_magasin = 1 order by dbt_valid_from") == \
+        [("75", False), ("92", True)]

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from conftest import DONNEES_REELLES, ECHANTILLON, RACINE
-from reponses_attendues import comparer, lignes_modele, reponses
+from reponses_attendues import comparer, lignes_modele, reponses, reponses_rapport
 
 MODELES = {
     "part_recommandation_client": "q01", "nb_retours_livraison": "q02",
@@ -39,6 +39,14 @@ def test_reponse_egale_au_calcul_independant(entrepot_reel, attendues, modele):
 def test_reponse_sur_l_echantillon(entrepot_echantillon, attendues_echantillon, modele):
     """The same independent check on the bundled sample (two years, overlapping exports)."""
     comparer(lignes_modele(entrepot_echantillon, modele), attendues_echantillon[modele], modele)
+
+
+@pytest.mark.parametrize("modele", ["nps_par_magasin", "nps_par_departement",
+                                    "nps_mensuel_objectif"])
+def test_modeles_du_rapport(entrepot_reel, modele):
+    """The report's own models, checked the same way on the real dataset."""
+    comparer(lignes_modele(entrepot_reel, modele, "rapport"),
+             reponses_rapport(DONNEES_REELLES)[modele], modele)
 
 
 def test_chaque_question_a_son_modele(attendues):
