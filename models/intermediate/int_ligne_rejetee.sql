@@ -6,7 +6,7 @@ rejets_retour_client as (
         fichier_source,
         numero_ligne,
         contenu_brut,
-        cast(cle_retour_client as varchar) as cle,
+        cast(cle_retour_client as {{ dbt.type_string() }}) as cle,
         motif_rejet
     from {{ ref('int_retour_client_qualifie') }}
     where statut = 'rejetée'
@@ -18,7 +18,7 @@ rejets_produit as (
         fichier_source,
         numero_ligne,
         contenu_brut,
-        cast(cle_produit as varchar) as cle,
+        cast(cle_produit as {{ dbt.type_string() }}) as cle,
         motif_rejet
     from {{ ref('int_produit_qualifie') }}
     where statut = 'rejetée'
@@ -30,7 +30,7 @@ rejets_ref_magasin as (
         fichier_source,
         numero_ligne,
         contenu_brut,
-        cast(ref_magasin as varchar) as cle,
+        cast(ref_magasin as {{ dbt.type_string() }}) as cle,
         motif_rejet
     from {{ ref('int_magasin_qualifie') }}
     where statut = 'rejetée'
@@ -46,15 +46,15 @@ rejets as (
 
 final as (
     select
-        cast(table_cible as varchar) as table_cible,
-        cast(fichier_source as varchar) as fichier_source,
+        cast(table_cible as {{ dbt.type_string() }}) as table_cible,
+        cast(fichier_source as {{ dbt.type_string() }}) as fichier_source,
         cast(numero_ligne as bigint) as numero_ligne,
-        cast(contenu_brut as varchar) as contenu_brut,
-        cast(cle as varchar) as cle,
-        cast(motif_rejet as varchar) as motif_rejet,
+        cast(contenu_brut as {{ dbt.type_string() }}) as contenu_brut,
+        cast(cle as {{ dbt.type_string() }}) as cle,
+        cast(motif_rejet as {{ dbt.type_string() }}) as motif_rejet,
         cast(
             {{ empreinte(['table_cible', 'fichier_source', 'numero_ligne', 'contenu_brut']) }}
-            as varchar
+            as {{ dbt.type_string() }}
         ) as cle_rejet
     from rejets
 )

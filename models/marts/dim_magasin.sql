@@ -23,10 +23,10 @@ departements_idf as (
 final as (
     select
         cast(magasins_retenus.ref_magasin as bigint) as ref_magasin,
-        cast(magasins_retenus.code_departement as varchar) as code_departement,
-        cast(departements_idf.nom_departement as varchar) as nom_departement,
-        cast(magasins_retenus.code_commune as varchar) as code_commune,
-        cast(magasins_retenus.libelle_commune as varchar) as libelle_commune,
+        cast(magasins_retenus.code_departement as {{ dbt.type_string() }}) as code_departement,
+        cast(departements_idf.nom_departement as {{ dbt.type_string() }}) as nom_departement,
+        cast(magasins_retenus.code_commune as {{ dbt.type_string() }}) as code_commune,
+        cast(magasins_retenus.libelle_commune as {{ dbt.type_string() }}) as libelle_commune,
         cast(magasins_retenus.population as bigint) as population,
         cast(magasins_retenus.latitude as double) as latitude,
         cast(magasins_retenus.longitude as double) as longitude

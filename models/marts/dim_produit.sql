@@ -19,9 +19,9 @@ famille_produit as (
 final as (
     select
         cast(produits_retenus.cle_produit as bigint) as cle_produit,
-        cast(produits_retenus.typologie_produit as varchar) as typologie_produit,
-        cast(produits_retenus.titre_produit as varchar) as titre_produit,
-        cast(famille_produit.famille_produit as varchar) as famille_produit,
+        cast(produits_retenus.typologie_produit as {{ dbt.type_string() }}) as typologie_produit,
+        cast(produits_retenus.titre_produit as {{ dbt.type_string() }}) as titre_produit,
+        cast(famille_produit.famille_produit as {{ dbt.type_string() }}) as famille_produit,
         cast(famille_produit.famille_produit = 'boisson' as boolean) as est_boisson
     from produits_retenus
     left join famille_produit

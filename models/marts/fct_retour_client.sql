@@ -39,8 +39,8 @@ typees as (
         cast(cle_produit as bigint) as cle_produit,
         cast(ref_magasin as bigint) as ref_magasin,
         cast(date_achat as date) as date_achat,
-        cast(libelle_source as varchar) as libelle_source,
-        cast(libelle_categorie as varchar) as libelle_categorie,
+        cast(libelle_source as {{ dbt.type_string() }}) as libelle_source,
+        cast(libelle_categorie as {{ dbt.type_string() }}) as libelle_categorie,
         cast(recommandation as boolean) as recommandation
     from retours_retenus
 ),
@@ -48,11 +48,11 @@ typees as (
 final as (
     select
         *,
-        cast({{ groupe_nps('note') }} as varchar) as groupe_nps,
+        cast({{ groupe_nps('note') }} as {{ dbt.type_string() }}) as groupe_nps,
         cast({{ empreinte([
             'note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
             'libelle_categorie', 'recommandation'
-        ]) }} as varchar) as empreinte_contenu
+        ]) }} as {{ dbt.type_string() }}) as empreinte_contenu
     from typees
 ),
 

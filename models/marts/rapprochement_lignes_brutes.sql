@@ -42,7 +42,7 @@ comptes as (
 
 final as (
     select
-        cast(fichier_source as varchar) as fichier_source,
+        cast(fichier_source as {{ dbt.type_string() }}) as fichier_source,
         cast(nb_lignes_brutes as bigint) as nb_lignes_brutes,
         cast(nb_lignes_retenues as bigint) as nb_lignes_retenues,
         cast(nb_doublons_fusionnes as bigint) as nb_doublons_fusionnes,

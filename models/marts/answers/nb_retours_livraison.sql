@@ -6,7 +6,7 @@ fct_retour_client as (
 
 final as (
     select
-        cast('{{ var("q02_categorie") }}' as varchar) as libelle_categorie,
+        cast('{{ var("q02_categorie") }}' as {{ dbt.type_string() }}) as libelle_categorie,
         count(*) as nb_retours
     from fct_retour_client
     where libelle_categorie = '{{ var("q02_categorie") }}'
