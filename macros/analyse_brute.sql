@@ -1,28 +1,58 @@
-{#- Parsing rules for raw text fields, shared by the CSV and CRM staging models. -#}
+{#-
+    Parsing rules for raw text fields, shared by the CSV and CRM staging models. Each rule
+    takes a field already trimmed and emptied to null (`texte_brut`), so that a model computes
+    every field's text once and types it once.
+-#}
 
 {% macro texte_brut(expression) -%}
     nullif(trim({{ expression }}), '')
 {%- endmacro %}
 
-{% macro entier_brut(expression) -%}
+{% macro correspond(expression, motif) -%}
+    {#- True when the whole of `expression` matches the regular expression `motif`. -#}
+    {{ return(adapter.dispatch('correspond', 'retailinsight360')(expression, motif)) }}
+{%- endmacro %}
+
+{% macro default__correspond(expression, motif) -%}
+    ({{ expression }} rlike '^(?:{{ motif }})$')
+{%- endmacro %}
+
+{% macro duckdb__correspond(expression, motif) -%}
+    regexp_full_match({{ expression }}, '{{ motif }}')
+{%- endmacro %}
+
+{% macro entier_brut(texte) -%}
     case
-        when regexp_full_match(trim({{ expression }}), '-?[0-9]{1,18}')
-            then cast(trim({{ expression }}) as bigint)
+        when {{ correspond(texte, '-?[0-9]{1,18}') }}
+            then cast({{ texte }} as bigint)
     end
 {%- endmacro %}
 
-{% macro decimal_brut(expression) -%}
+{% macro decimal_brut(texte) -%}
     case
-        when regexp_full_match(trim({{ expression }}), '-?[0-9]+(\.[0-9]+)?')
-            then cast(trim({{ expression }}) as double)
+        when {{ correspond(texte, '-?[0-9]+(\\.[0-9]+)?') }}
+            then cast({{ texte }} as double)
     end
 {%- endmacro %}
 
-{% macro date_brute(expression) -%}
+{% macro date_brute(texte) -%}
+    {#- ISO date only; an impossible day (2021-02-30) is null, never rolled over. -#}
     case
-        when regexp_full_match(trim({{ expression }}), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-            then cast(try_strptime(trim({{ expression }}), '%Y-%m-%d') as date)
+        when {{ correspond(texte, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+            then {{ date_iso_ou_nulle(texte) }}
     end
+{%- endmacro %}
+
+{% macro date_iso_ou_nulle(texte) -%}
+    {{ return(adapter.dispatch('date_iso_ou_nulle', 'retailinsight360')(texte)) }}
+{%- endmacro %}
+
+{% macro default__date_iso_ou_nulle(texte) -%}
+    to_date({{ texte }}, 'yyyy-MM-dd')
+{%- endmacro %}
+
+{% macro duckdb__date_iso_ou_nulle(texte) -%}
+    cast(try_strptime({{ texte }}, '%Y-%m-%d') as date)
 {%- endmacro %}
 
 {% macro libelle_normalise(expression) -%}
@@ -30,16 +60,47 @@
     nullif(lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g'))), '')
 {%- endmacro %}
 
-{% macro booleen_brut(expression) -%}
+{% macro booleen_brut(texte) -%}
     {#- '1' -> true, '0' -> false, empty -> null (unknown, never "no"). -#}
-    case trim({{ expression }})
+    case {{ texte }}
         when '1' then true
         when '0' then false
     end
 {%- endmacro %}
 
-{% macro anomalie_champ(expression, valeur_typee, message_absent, message_invalide) -%}
+{% macro anomalie_champ(champ, valeur_typee, message_absent, message_invalide) -%}
     {#- Message when a required field is empty or does not parse; null when it is fine. -#}
-    when {{ texte_brut(expression) }} is null then '{{ message_absent }}'
+    when {{ valeur_typee }} is null and {{ texte_brut(champ) }} is null
+        then '{{ message_absent }}'
     when {{ valeur_typee }} is null then '{{ message_invalide }}'
+{%- endmacro %}
+
+{% macro essai_conversion(expression, type_cible) -%}
+    {#- The value cast to `type_cible`, or null when it does not convert. -#}
+    try_cast({{ expression }} as {{ type_cible }})
+{%- endmacro %}
+
+{% macro libelle_sans_espace_superflu(expression) -%}
+    {#-
+        True when the label has no edge space and no run of white space, so that
+        `libelle_normalise` would leave it as it is once lower-cased (white space as in the
+        regular expression `\s`: space, tab, line feed, form feed, carriage return).
+    -#}
+    (not starts_with({{ expression }}, ' ')
+        and not ends_with({{ expression }}, ' ')
+        and not contains({{ expression }}, '  ')
+        and not contains({{ expression }}, chr(9))
+        and not contains({{ expression }}, chr(10))
+        and not contains({{ expression }}, chr(12))
+        and not contains({{ expression }}, chr(13))
+        and {{ expression }} <> '')
+{%- endmacro %}
+
+{% macro texte_canonique(valeur) -%}
+    {#- The text a typed value is written as in a clean export (dates as YYYY-MM-DD). -#}
+    cast({{ valeur }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro texte_booleen(valeur) -%}
+    case when {{ valeur }} then '1' when not {{ valeur }} then '0' else '' end
 {%- endmacro %}

@@ -4,9 +4,11 @@
         qualify every raw row before cross-table checks:
         - `motif_ligne`: the row's own anomaly, else a key conflict (well-formed rows sharing
           the key with different content), else null;
-        - `rang_copie`: 1 for the copy to keep among identical well-formed rows of a key,
-          2+ for the identical copies merged into it.
-        Nothing is dropped: every input row comes out once.
+        - `est_copie_retenue`: true for the one well-formed copy of a key to keep (first export
+          in priority order, then first line), false for the identical copies merged into it.
+        Every key is qualified by one grouping of the well-formed rows (no sort, no window) on
+        a compact fingerprint of their content: a key is in conflict when its copies have two
+        fingerprints. Nothing is dropped: every input row comes out once.
     -#}
     with
 
@@ -34,51 +36,59 @@
         {%- endfor %}
     ),
 
-    empreintes as (
+    par_cle as (
         select
-            *,
-            {{ empreinte(colonnes_contenu) }} as empreinte
-        from toutes_lignes
-    ),
-
-    comparees as (
-        select
-            *,
-            case
-                when anomalie is null
-                    then min(empreinte) over (partition by {{ cle }}, anomalie is null)
-                        <> max(empreinte) over (partition by {{ cle }}, anomalie is null)
-                else false
-            end as est_en_conflit,
-            row_number() over (
-                partition by {{ cle }}, anomalie is null
-                order by priorite_export, numero_ligne
-            ) as rang_copie
-        from empreintes
+            {{ cle }},
+            min({{ ordre_copie('priorite_export', 'numero_ligne') }}) as ordre_retenu,
+            min(empreinte) <> max(empreinte) as est_en_conflit
+        from (
+            select
+                {{ cle }},
+                priorite_export,
+                numero_ligne,
+                {{ empreinte_rapide(colonnes_contenu) }} as empreinte
+            from toutes_lignes
+            where anomalie is null
+        ) as empreintes
+        group by {{ cle }}
     )
 
     select
-        priorite_export,
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        {{ cle }},
-        {{ colonnes_contenu | join(',\n        ') }},
+        lignes.priorite_export,
+        lignes.fichier_source,
+        lignes.numero_ligne,
+        lignes.contenu_brut,
+        lignes.{{ cle }},
+        {%- for colonne in colonnes_contenu %}
+        lignes.{{ colonne }},
+        {%- endfor %}
         coalesce(
-            anomalie,
+            lignes.anomalie,
             case
-                when est_en_conflit
+                when par_cle.est_en_conflit
                     then 'conflit de clé: même clé, contenus différents'
             end
         ) as motif_ligne,
-        rang_copie
-    from comparees
+        coalesce(
+            lignes.anomalie is null
+            and {{ ordre_copie('lignes.priorite_export', 'lignes.numero_ligne') }}
+            = par_cle.ordre_retenu,
+            false
+        ) as est_copie_retenue
+    from toutes_lignes as lignes
+    left join par_cle
+        on lignes.{{ cle }} = par_cle.{{ cle }}
 {%- endmacro %}
 
-{% macro statut_ligne(motif_rejet, rang_copie) -%}
+{% macro ordre_copie(priorite_export, numero_ligne) -%}
+    {#- Copies of a key in keeping order: export priority, then line (below 10^12 lines). -#}
+    cast({{ priorite_export }} as bigint) * 1000000000000 + {{ numero_ligne }}
+{%- endmacro %}
+
+{% macro statut_ligne(motif_rejet, est_copie_retenue) -%}
     case
         when {{ motif_rejet }} is not null then 'rejetée'
-        when {{ rang_copie }} = 1 then 'retenue'
+        when {{ est_copie_retenue }} then 'retenue'
         else 'doublon fusionné'
     end
 {%- endmacro %}
@@ -94,4 +104,21 @@
         {%- endif -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parties)) }}
+{%- endmacro %}
+
+{% macro empreinte_rapide(colonnes) -%}
+    {#-
+        Compact, null-safe fingerprint of a row's content, to tell identical copies from
+        different ones: a `bigint` from the engine's native row hash (DuckDB's `hash`, 63 of
+        its 64 bits; Spark's `xxhash64`).
+    -#}
+    {{ return(adapter.dispatch('empreinte_rapide', 'retailinsight360')(colonnes)) }}
+{%- endmacro %}
+
+{% macro default__empreinte_rapide(colonnes) -%}
+    xxhash64({{ colonnes | join(', ') }})
+{%- endmacro %}
+
+{% macro duckdb__empreinte_rapide(colonnes) -%}
+    cast(hash({{ colonnes | join(', ') }}) >> 1 as bigint)
 {%- endmacro %}

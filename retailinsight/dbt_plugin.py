@@ -4,24 +4,45 @@ dbt-duckdb calls `configure_connection` on every new connection, before anything
 The plugin
 1. checks that the raw folder holds every expected file, and stops with an error naming the
    missing one (a missing SQLite file would otherwise be created empty by the attach);
-2. loads the `encodings` (Windows-1252 CSV) and `sqlite_scanner` extensions from the PyPI
-   wheels pinned in requirements.txt (no extension repository is reachable here);
+2. loads the `sqlite_scanner` extension from the PyPI wheel pinned in requirements.txt (no
+   extension repository is reachable here);
 3. attaches `Satisfaction.db` read-only as the catalog `crm`, every column read as text so that
-   a malformed value reaches the quarantine instead of failing the scan.
+   a malformed value reaches the quarantine instead of failing the scan;
+4. applies the engine limits of the profile (`memory_limit`, `threads`, `temp_directory`), so a
+   build larger than memory spills to disk instead of failing;
+5. tells the CSV sources which file to read and with which decoder, per export, through the
+   DuckDB variables `bestmarket_fichier_<export>` and `bestmarket_encodage_<export>` (the path
+   is never pasted into SQL). Windows-1252 and latin-1 differ only on bytes 0x80-0x9F, so an
+   export without such a byte is read by DuckDB's built-in `latin-1` decoder, which is parallel
+   and gives exactly the Windows-1252 text. An export with such a byte (`produit.csv` holds
+   0x9C in `Plats au bœuf`) is decoded from Windows-1252 by Python into a private UTF-8 copy
+   that lives as long as the dbt process, and DuckDB reads that copy: no 350 MB `encodings`
+   extension to load at every start, and a byte that Windows-1252 leaves undefined stops the
+   build with the file, the line and the byte.
 """
 
 from __future__ import annotations
 
+import atexit
+import codecs
 import importlib.util
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 FICHIERS_BRUTS = ("Satisfaction.db", "retour_client.csv", "produit.csv", "ref_magasin.csv")
 EXTENSIONS = {
-    "duckdb_extension_encodings": "encodings",
     "duckdb_extension_sqlite_scanner": "sqlite_scanner",
 }
+
+
+FICHIERS_CSV = ("retour_client", "produit", "ref_magasin")
+# Bytes that Windows-1252 maps to other characters than latin-1 does (or leaves undefined).
+OCTETS_PROPRES_CP1252 = bytes(range(0x80, 0xA0))
+TAILLE_BLOC = 1 << 23
 
 
 class FichierBrutInvalide(RuntimeError):
@@ -70,22 +91,114 @@ def verifier_dossier_brut(dossier: str | Path) -> Path:
     return dossier
 
 
+def encodage_csv(fichier: str | Path) -> str:
+    """DuckDB decoder for a Windows-1252 export: `latin-1` when that gives the same text.
+
+    Reads the file's bytes once, in blocks (bounded memory, about 0.5 s per GB), looking for a
+    byte in 0x80-0x9F; DuckDB's latin-1 decoder refuses those, so they need `CP1252`.
+    """
+    with open(fichier, "rb") as flux:
+        while bloc := flux.read(TAILLE_BLOC):
+            if len(bloc.translate(None, OCTETS_PROPRES_CP1252)) != len(bloc):
+                return "CP1252"
+    return "latin-1"
+
+
+def transcoder_cp1252(fichier: Path, destination: Path) -> None:
+    """Write `fichier` (Windows-1252) to `destination` as UTF-8, line for line, in blocks.
+
+    A byte that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) raises
+    FichierBrutInvalide naming the file, the line and the byte.
+    """
+    decodeur = codecs.getincrementaldecoder("cp1252")()
+    ligne = 1
+    with open(fichier, "rb") as entree, open(destination, "w", encoding="utf-8",
+                                               newline="") as sortie:
+        while True:
+            bloc = entree.read(TAILLE_BLOC)
+            try:
+                sortie.write(decodeur.decode(bloc, final=not bloc))
+            except UnicodeDecodeError as erreur:
+                ligne += bloc.count(b"\n", 0, erreur.start)
+                octet = bloc[erreur.start]
+                raise FichierBrutInvalide(
+                    f"raw file rejected: {fichier}, Line: {ligne}: byte 0x{octet:02X} is "
+                    "undefined in Windows-1252 (the exports must be Windows-1252)") from None
+            if not bloc:
+                return
+            ligne += bloc.count(b"\n")
+
+
+def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
+    """DuckDB limits from the profile's plugin config, with defaults for a shared machine:
+    memory_limit 4GB, threads = the machine's cores, temp_directory beside the warehouse."""
+    reglages = {
+        "memory_limit": str(config.get("memory_limit") or "4GB"),
+        "threads": str(config.get("threads") or os.cpu_count() or 1),
+    }
+    dossier_temp = config.get("temp_directory")
+    if not dossier_temp and chemin_entrepot and chemin_entrepot != ":memory:":
+        dossier_temp = str(Path(chemin_entrepot).expanduser().resolve()) + ".tmp"
+    if dossier_temp:
+        reglages["temp_directory"] = str(dossier_temp)
+    return reglages
+
+
+def litteral(texte: str) -> str:
+    """`texte` as a SQL string literal (quotes doubled)."""
+    return "'" + str(texte).replace("'", "''") + "'"
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config):
         self.dossier_brut = plugin_config.get("raw_dir", "data/echantillon")
+        self.config_moteur = {cle: plugin_config.get(cle)
+                              for cle in ("memory_limit", "threads", "temp_directory")}
+        self.chemin_entrepot = None
+        self.lectures = None
 
     def update_connection_config(self, creds, config):
         """Create the warehouse's folder before DuckDB opens the file (it does not)."""
         if creds.path and creds.path != ":memory:":
             Path(creds.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            self.chemin_entrepot = creds.path
+
+    def _lectures(self) -> dict:
+        """{export: (file DuckDB reads, decoder)}, decided once per dbt process."""
+        if self.lectures is None:
+            dossier = Path(self.dossier_brut)
+            lectures = {}
+            copies = None
+            for nom in FICHIERS_CSV:
+                fichier = (dossier / f"{nom}.csv").resolve()
+                if encodage_csv(fichier) == "latin-1":
+                    lectures[nom] = (fichier, "latin-1")
+                    continue
+                if copies is None:
+                    copies = Path(tempfile.mkdtemp(prefix="bestmarket-utf8-"))
+                    atexit.register(shutil.rmtree, copies, True)
+                copie = copies / f"{nom}.csv"
+                transcoder_cp1252(fichier, copie)
+                lectures[nom] = (copie, "utf-8")
+            self.lectures = lectures
+        return self.lectures
 
     def configure_connection(self, conn):
         dossier = verifier_dossier_brut(self.dossier_brut)
+        for cle, valeur in reglages_moteur(self.config_moteur, self.chemin_entrepot).items():
+            conn.execute(f"set global {cle} = {litteral(valeur)}")
         for paquet, nom in EXTENSIONS.items():
             conn.execute(f"load '{chemin_extension(paquet, nom)}'")
         conn.execute("set global sqlite_all_varchar = true")
-        base = str((dossier / "Satisfaction.db").resolve()).replace("'", "''")
+        base = litteral((dossier / "Satisfaction.db").resolve())
         deja = conn.execute(
             "select count(*) from duckdb_databases() where database_name = 'crm'").fetchone()[0]
         if not deja:
-            conn.execute(f"attach '{base}' as crm (type sqlite, read_only)")
+            conn.execute(f"attach {base} as crm (type sqlite, read_only)")
+        self.configure_cursor(conn)
+
+    def configure_cursor(self, cursor):
+        """Per-connection state: each CSV export's file and decoder, as DuckDB variables."""
+        for nom, (fichier, encodage) in self._lectures().items():
+            cursor.execute(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")
+            cursor.execute(f"set variable bestmarket_encodage_{nom} = {litteral(encodage)}")

@@ -5,7 +5,7 @@ rejets_retour_client as (
         'retour_client' as table_cible,
         fichier_source,
         numero_ligne,
-        contenu_brut,
+        coalesce(contenu_brut, {{ ligne_canonique_retour_client() }}) as contenu_brut,
         cast(cle_retour_client as {{ dbt.type_string() }}) as cle,
         motif_rejet
     from {{ ref('int_retour_client_qualifie') }}

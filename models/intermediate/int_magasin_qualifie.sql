@@ -15,7 +15,18 @@ departements_idf as (
 
 controlees as (
     select
-        lignes.*,
+        lignes.priorite_export,
+        lignes.fichier_source,
+        lignes.numero_ligne,
+        lignes.contenu_brut,
+        lignes.ref_magasin,
+        lignes.code_departement,
+        lignes.code_commune,
+        lignes.libelle_commune,
+        lignes.population,
+        lignes.latitude,
+        lignes.longitude,
+        lignes.est_copie_retenue,
         coalesce(
             lignes.motif_ligne,
             case
@@ -30,8 +41,19 @@ controlees as (
 
 qualifiees as (
     select
-        *,
-        {{ statut_ligne('motif_rejet', 'rang_copie') }} as statut
+        priorite_export,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        ref_magasin,
+        code_departement,
+        code_commune,
+        libelle_commune,
+        population,
+        latitude,
+        longitude,
+        motif_rejet,
+        {{ statut_ligne('motif_rejet', 'est_copie_retenue') }} as statut
     from controlees
 )
 

@@ -10,9 +10,15 @@ lignes as (
 
 qualifiees as (
     select
-        *,
+        priorite_export,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        cle_produit,
+        typologie_produit,
+        titre_produit,
         motif_ligne as motif_rejet,
-        {{ statut_ligne('motif_ligne', 'rang_copie') }} as statut
+        {{ statut_ligne('motif_ligne', 'est_copie_retenue') }} as statut
     from lignes
 )
 

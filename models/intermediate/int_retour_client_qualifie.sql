@@ -1,3 +1,12 @@
+{{
+    config(
+        pre_hook=before_begin(
+            "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}"
+        ),
+        post_hook=after_commit("{{ liberer_lignes_csv('retour_client') }}"),
+    )
+}}
+
 with
 
 lignes as (
@@ -31,7 +40,19 @@ categories_connues as (
 
 controlees as (
     select
-        lignes.*,
+        lignes.priorite_export,
+        lignes.fichier_source,
+        lignes.numero_ligne,
+        lignes.contenu_brut,
+        lignes.cle_retour_client,
+        lignes.note,
+        lignes.cle_produit,
+        lignes.ref_magasin,
+        lignes.date_achat,
+        lignes.libelle_source,
+        lignes.libelle_categorie,
+        lignes.recommandation,
+        lignes.est_copie_retenue,
         coalesce(
             lignes.motif_ligne,
             case
@@ -60,8 +81,20 @@ controlees as (
 
 qualifiees as (
     select
-        *,
-        {{ statut_ligne('motif_rejet', 'rang_copie') }} as statut
+        priorite_export,
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        cle_retour_client,
+        note,
+        cle_produit,
+        ref_magasin,
+        date_achat,
+        libelle_source,
+        libelle_categorie,
+        recommandation,
+        motif_rejet,
+        {{ statut_ligne('motif_rejet', 'est_copie_retenue') }} as statut
     from controlees
 )
 

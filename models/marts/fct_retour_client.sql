@@ -49,10 +49,10 @@ final as (
     select
         *,
         cast({{ groupe_nps('note') }} as {{ dbt.type_string() }}) as groupe_nps,
-        cast({{ empreinte([
+        cast({{ empreinte_rapide([
             'note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
             'libelle_categorie', 'recommandation'
-        ]) }} as {{ dbt.type_string() }}) as empreinte_contenu
+        ]) }} as bigint) as empreinte_contenu
     from typees
 ),
 

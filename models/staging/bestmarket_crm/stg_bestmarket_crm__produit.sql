@@ -4,18 +4,16 @@ with
 
 produit as (
     select
+        'Satisfaction.db:produit' as fichier_source,
         rowid as numero_ligne,
-        {{ colonnes | join(',\n        ') }}
+        3 as nb_champs,
+        {{ champs_crm(colonnes) | indent(8) }}
     from {{ source('bestmarket_crm', 'produit') }}
 ),
 
 typees as (
-    select
-        'Satisfaction.db:produit' as fichier_source,
-        numero_ligne,
-        {{ contenu_brut_crm(colonnes) }} as contenu_brut,
-        {{ colonnes_produit(colonnes, 3) | indent(8) }}
-    from produit
+    {{ typer_produit('produit', contenu_brut_crm(['champ_1', 'champ_2', 'champ_3']))
+        | indent(4) }}
 )
 
 select * from typees

@@ -7,27 +7,28 @@ with
 
 ref_magasin as (
     {%- if table_presente %}
-        select
-            rowid as numero_ligne,
-            {{ colonnes | join(',\n        ') }}
-        from {{ source('bestmarket_crm', 'ref_magasin') }}
+    select
+        'Satisfaction.db:ref_magasin' as fichier_source,
+        rowid as numero_ligne,
+        7 as nb_champs,
+        {{ champs_crm(colonnes) | indent(8) }}
+    from {{ source('bestmarket_crm', 'ref_magasin') }}
     {%- else %}
     select
+        'Satisfaction.db:ref_magasin' as fichier_source,
         cast(null as bigint) as numero_ligne,
+        7 as nb_champs,
         {%- for colonne in colonnes %}
-        cast(null as varchar) as {{ colonne }}{{ ',' if not loop.last }}
+        cast(null as {{ dbt.type_string() }}) as champ_{{ loop.index }}{{ ',' if not loop.last }}
         {%- endfor %}
     where false
     {%- endif %}
 ),
 
 typees as (
-    select
-        'Satisfaction.db:ref_magasin' as fichier_source,
-        numero_ligne,
-        {{ contenu_brut_crm(colonnes) }} as contenu_brut,
-        {{ colonnes_ref_magasin(colonnes, 7) | indent(8) }}
-    from ref_magasin
+    {{ typer_ref_magasin('ref_magasin', contenu_brut_crm(
+        ['champ_1', 'champ_2', 'champ_3', 'champ_4', 'champ_5', 'champ_6', 'champ_7']))
+        | indent(4) }}
 )
 
 select * from typees

@@ -1,20 +1,20 @@
+{{
+    config(
+        pre_hook="{{ preparer_lignes_csv(source('bestmarket_csv', 'produit'), 'produit') }}",
+        post_hook="{{ liberer_lignes_csv('produit') }}",
+    )
+}}
+
+-- depends_on: {{ source('bestmarket_csv', 'produit') }}
+
 with
 
 lignes as (
-    {{ lignes_csv_brutes(source('bestmarket_csv', 'produit'), 'produit.csv') }}
+    {{ lignes_csv_brutes('produit', 3) | indent(4) }}
 ),
 
 typees as (
-    select
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        {{ colonnes_produit(
-            ['champs[1]', 'champs[2]', 'champs[3]', 'champs[4]',
-             'champs[5]', 'champs[6]', 'champs[7]', 'champs[8]'][:3],
-            'len(champs)'
-        ) | indent(8) }}
-    from lignes
+    {{ typer_produit('lignes', 'contenu_brut') | indent(4) }}
 )
 
 select * from typees

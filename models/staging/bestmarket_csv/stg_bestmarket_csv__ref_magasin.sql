@@ -1,20 +1,20 @@
+{{
+    config(
+        pre_hook="{{ preparer_lignes_csv(source('bestmarket_csv', 'ref_magasin'), 'ref_magasin') }}",
+        post_hook="{{ liberer_lignes_csv('ref_magasin') }}",
+    )
+}}
+
+-- depends_on: {{ source('bestmarket_csv', 'ref_magasin') }}
+
 with
 
 lignes as (
-    {{ lignes_csv_brutes(source('bestmarket_csv', 'ref_magasin'), 'ref_magasin.csv') }}
+    {{ lignes_csv_brutes('ref_magasin', 7) | indent(4) }}
 ),
 
 typees as (
-    select
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        {{ colonnes_ref_magasin(
-            ['champs[1]', 'champs[2]', 'champs[3]', 'champs[4]',
-             'champs[5]', 'champs[6]', 'champs[7]', 'champs[8]'][:7],
-            'len(champs)'
-        ) | indent(8) }}
-    from lignes
+    {{ typer_ref_magasin('lignes', 'contenu_brut') | indent(4) }}
 )
 
 select * from typees

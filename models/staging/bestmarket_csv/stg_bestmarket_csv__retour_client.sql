@@ -1,20 +1,20 @@
+{#-
+    Ephemeral: typed in the very query that qualifies the feedback (int_retour_client_qualifie),
+    so that ten million typed rows are not written to disk only to be read back once. The raw
+    lines are numbered by that model's pre-hook (`preparer_lignes_csv`).
+-#}
+{{ config(materialized='ephemeral') }}
+
+-- depends_on: {{ source('bestmarket_csv', 'retour_client') }}
+
 with
 
 lignes as (
-    {{ lignes_csv_brutes(source('bestmarket_csv', 'retour_client'), 'retour_client.csv') }}
+    {{ lignes_csv_brutes('retour_client', 8) | indent(4) }}
 ),
 
 typees as (
-    select
-        fichier_source,
-        numero_ligne,
-        contenu_brut,
-        {{ colonnes_retour_client(
-            ['champs[1]', 'champs[2]', 'champs[3]', 'champs[4]',
-             'champs[5]', 'champs[6]', 'champs[7]', 'champs[8]'][:8],
-            'len(champs)'
-        ) | indent(8) }}
-    from lignes
+    {{ typer_retour_client('lignes', 'contenu_brut') | indent(4) }}
 )
 
 select * from typees
