@@ -131,9 +131,9 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
 
 def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
     """DuckDB limits from the profile's plugin config, with defaults for a shared machine:
-    memory_limit 4GB, threads = the machine's cores, temp_directory beside the warehouse."""
+    memory_limit 2GB, threads = the machine's cores, temp_directory beside the warehouse."""
     reglages = {
-        "memory_limit": str(config.get("memory_limit") or "4GB"),
+        "memory_limit": str(config.get("memory_limit") or "2GB"),
         "threads": str(config.get("threads") or os.cpu_count() or 1),
     }
     dossier_temp = config.get("temp_directory")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import shutil
 import subprocess
@@ -58,13 +59,29 @@ def copier_dossier(source: Path, destination: Path) -> Path:
     return destination
 
 
+def une_fois(tmp_path_factory, nom: str, construire) -> Path:
+    """Folder `nom` shared by every pytest-xdist worker of the run, filled once by
+    `construire(folder)` under a file lock: the warehouses that tests only read are built once
+    per run, not once per worker. The tests that change one work on a copy."""
+    racine = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        racine = racine.parent
+    dossier = racine / f"partage-{nom}"
+    dossier.mkdir(exist_ok=True)
+    with open(racine / f"partage-{nom}.lock", "w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        if not (dossier / ".fait").exists():
+            construire(dossier)
+            (dossier / ".fait").touch()
+    return dossier
+
+
 @pytest.fixture(scope="session")
 def entrepot_echantillon(tmp_path_factory) -> Path:
-    """Warehouse built by `dbt build` on the bundled sample."""
-    dossier = tmp_path_factory.mktemp("echantillon")
-    entrepot = dossier / "echantillon.duckdb"
-    lancer_dbt("build", dossier_brut=ECHANTILLON, entrepot=entrepot, cible=dossier / "target")
-    return entrepot
+    """Warehouse built by `dbt build` on the bundled sample (read it; copy it to change it)."""
+    dossier = une_fois(tmp_path_factory, "echantillon", lambda d: lancer_dbt(
+        "build", dossier_brut=ECHANTILLON, entrepot=d / "echantillon.duckdb", cible=d / "target"))
+    return dossier / "echantillon.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -77,10 +94,9 @@ def entrepot_reel(tmp_path_factory) -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail(f"real dataset missing at {DONNEES_REELLES}: required when CI=true")
         pytest.skip(f"real dataset not found at {DONNEES_REELLES} (required only when CI=true)")
-    dossier = tmp_path_factory.mktemp("reel")
-    entrepot = dossier / "reel.duckdb"
-    lancer_dbt("build", dossier_brut=DONNEES_REELLES, entrepot=entrepot, cible=dossier / "target")
-    return entrepot
+    dossier = une_fois(tmp_path_factory, "reel", lambda d: lancer_dbt(
+        "build", dossier_brut=DONNEES_REELLES, entrepot=d / "reel.duckdb", cible=d / "target"))
+    return dossier / "reel.duckdb"
 
 
 def environnement(dossier_brut: Path, entrepot: Path) -> dict:
@@ -135,9 +151,7 @@ def dossier_genere(tmp_path_factory) -> Path:
     """A generated raw folder (1,200 feedbacks, overlapping exports), for the operations tests."""
     from retailinsight.generateur import generer
 
-    dossier = tmp_path_factory.mktemp("genere") / "brut"
-    generer(dossier, 1200, 31)
-    return dossier
+    return une_fois(tmp_path_factory, "genere", lambda d: generer(d / "brut", 1200, 31)) / "brut"
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,12 @@ with
 
 ref_magasin as (
     {%- if table_presente %}
-    select
-        'Satisfaction.db:ref_magasin' as fichier_source,
-        rowid as numero_ligne,
-        7 as nb_champs,
-        {{ champs_crm(colonnes) | indent(8) }}
-    from {{ source('bestmarket_crm', 'ref_magasin') }}
+        select
+            'Satisfaction.db:ref_magasin' as fichier_source,
+            rowid as numero_ligne,
+            7 as nb_champs,
+            {{ champs_crm(colonnes) | indent(12) }}
+        from {{ source('bestmarket_crm', 'ref_magasin') }}
     {%- else %}
     select
         'Satisfaction.db:ref_magasin' as fichier_source,
