@@ -33,6 +33,8 @@ from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
+from retailinsight.rafraichir import litteral
+
 FICHIERS_BRUTS = ("Satisfaction.db", "retour_client.csv", "produit.csv", "ref_magasin.csv")
 EXTENSIONS = {
     "duckdb_extension_sqlite_scanner": "sqlite_scanner",
@@ -144,11 +146,6 @@ def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
     return reglages
 
 
-def litteral(texte: str) -> str:
-    """`texte` as a SQL string literal (quotes doubled)."""
-    return "'" + str(texte).replace("'", "''") + "'"
-
-
 class Plugin(BasePlugin):
     def initialize(self, plugin_config):
         self.dossier_brut = plugin_config.get("raw_dir", "data/echantillon")
@@ -198,7 +195,10 @@ class Plugin(BasePlugin):
         self.configure_cursor(conn)
 
     def configure_cursor(self, cursor):
-        """Per-connection state: each CSV export's file and decoder, as DuckDB variables."""
+        """Per-connection state, as DuckDB variables: the raw folder (for the freshness
+        queries) and each CSV export's file and decoder."""
+        cursor.execute(f"set variable bestmarket_dossier_brut = "
+                       f"{litteral(Path(self.dossier_brut).resolve())}")
         for nom, (fichier, encodage) in self._lectures().items():
             cursor.execute(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")
             cursor.execute(f"set variable bestmarket_encodage_{nom} = {litteral(encodage)}")

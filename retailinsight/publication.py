@@ -19,14 +19,17 @@ encrypted files needs DuckDB's httpfs extension, loaded from its pinned PyPI whe
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import string
 import sys
 from pathlib import Path
 
 import duckdb
 
 from retailinsight.dbt_plugin import chemin_extension
-from retailinsight.rafraichir import CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, verrou
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
+                                      verrou)
 
 DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 TABLES_FEEDBACK = ("marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin")
@@ -74,6 +77,39 @@ def audiences() -> list[str]:
             *(f"departement_{code}" for code in DEPARTEMENTS)]
 
 
+BITS_MINIMUM = 128
+GENERER_CLE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def bits_estimes(cle: str) -> float:
+    """Upper estimate of a key's entropy: its length times log2 of the alphabet its character
+    classes span (digits, lower case, upper case, others), and nothing for a key with fewer
+    than 8 distinct characters (`aaaa…`, `1212…`)."""
+    if len(set(cle)) < 8:
+        return 0.0
+    classes = [string.digits, string.ascii_lowercase, string.ascii_uppercase]
+    alphabet = sum(len(c) for c in classes if any(x in c for x in cle))
+    if any(not any(x in c for c in classes) for x in cle):
+        alphabet += 32
+    return len(cle) * math.log2(alphabet)
+
+
+def verifier_cles(cles: dict[str, str]) -> None:
+    """Refuse a weak key (under BITS_MINIMUM bits) or a key shared by two audiences."""
+    for audience, cle in cles.items():
+        if bits_estimes(cle) < BITS_MINIMUM:
+            raise CleManquante(
+                f"key of audience {audience} ({variable_cle(audience)}) is too weak: at least "
+                f"{BITS_MINIMUM} bits of entropy are required; generate one with {GENERER_CLE} "
+                "(nothing was published)")
+    vues = {}
+    for audience, cle in cles.items():
+        if cle in vues:
+            raise CleManquante(f"audiences {vues[cle]} and {audience} have the same key: each "
+                               "audience needs its own (nothing was published)")
+        vues[cle] = audience
+
+
 def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> dict[str, Path]:
     """Write the encrypted file of each chosen audience; return {audience: path}."""
     choix = choix or audiences()
@@ -84,24 +120,26 @@ def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> di
             raise CleManquante(f"no key for audience {audience}: set {variable_cle(audience)} "
                                "(nothing was published)")
         cles[audience] = cle
+    verifier_cles(cles)
     dossier.mkdir(parents=True, exist_ok=True)
     ecrits = {}
     with verrou(entrepot, "publication"):
         base = duckdb.connect()
-        base.execute(f"load '{chemin_extension('duckdb_extension_httpfs', 'httpfs')}'")
-        base.execute(f"attach '{entrepot}' as src (read_only)")
+        base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
+        base.execute(f"attach {litteral(entrepot)} as src (read_only)")
         tables = tables_entrepot(base)
         for audience in choix:
             cible = dossier / f"{audience}.duckdb"
             provisoire = cible.with_name(cible.name + ".en-cours")
             provisoire.unlink(missing_ok=True)
-            base.execute(f"attach '{provisoire}' as dst (encryption_key ?)".replace(
-                "?", "'" + cles[audience].replace("'", "''") + "'"))
+            base.execute(f"attach {litteral(provisoire)} as dst "
+                         f"(encryption_key {litteral(cles[audience])})")
             for table, requete in contenu_audience(audience, tables).items():
                 schema = table.split(".")[0]
                 base.execute(f"create schema if not exists dst.{schema}")
                 base.execute(f"create table dst.{table} as {requete}")
             base.execute("detach dst")
+            os.chmod(provisoire, 0o600)  # feedback rows: readable by their owner only
             os.replace(provisoire, cible)
             ecrits[audience] = cible
         base.close()

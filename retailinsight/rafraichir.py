@@ -8,13 +8,19 @@
    runs dbt against that copy.
 3. Only when dbt succeeds, atomically replaces the warehouse with the copy (`os.replace`):
    a build that fails or is killed midway leaves the previous good warehouse as it was.
+The lock is held for as long as any dbt process of the refresh runs: dbt inherits the locked
+file (the lock belongs to the open file, shared by both processes), and is killed when the
+refresh process dies (Linux parent-death signal), so a second refresh cannot start beside an
+orphaned build.
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -25,6 +31,12 @@ CODE_VERROU_PRIS = 75  # EX_TEMPFAIL: try again later
 
 class VerrouPris(RuntimeError):
     """Another refresh (or backup, or publication) holds the warehouse lock."""
+
+
+def litteral(texte) -> str:
+    """`texte` (a path, a key) as a SQL string literal, quotes doubled: for the statements
+    that take no parameter (ATTACH, EXPORT/IMPORT DATABASE, LOAD). Never paste a path bare."""
+    return "'" + str(texte).replace("'", "''") + "'"
 
 
 def chemin_entrepot() -> Path:
@@ -50,7 +62,7 @@ def verrou(entrepot: Path, operation: str = "refresh"):
     fichier.write(f"{operation}, pid {os.getpid()}\n")
     fichier.flush()
     try:
-        yield
+        yield fichier
     finally:
         fichier.seek(0)
         fichier.truncate()
@@ -58,23 +70,36 @@ def verrou(entrepot: Path, operation: str = "refresh"):
         fichier.close()
 
 
+def mourir_avec_le_parent(parent: int):
+    """preexec_fn for a child that must not outlive this process: asks Linux to SIGKILL it
+    when its parent dies (PR_SET_PDEATHSIG), and exits at once if the parent already died."""
+    def preparer():
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+    return preparer
+
+
 def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
     """Run dbt on a copy of the warehouse and swap it in on success; return dbt's exit code."""
     entrepot = entrepot or chemin_entrepot()
     en_cours = entrepot.with_name(entrepot.name + ".en-cours")
-    with verrou(entrepot, "refresh"):
+    with verrou(entrepot, "refresh") as fichier_verrou:
         for reste in (en_cours, en_cours.with_name(en_cours.name + ".wal")):
             reste.unlink(missing_ok=True)
         if entrepot.exists():
             shutil.copy2(entrepot, en_cours)
         env = dict(os.environ, BESTMARKET_WAREHOUSE=str(en_cours))
         dbt = str(Path(sys.executable).with_name("dbt"))
-        resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env)
+        resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env,
+                                  pass_fds=(fichier_verrou.fileno(),),
+                                  preexec_fn=mourir_avec_le_parent(os.getpid()))
         if resultat.returncode != 0:
             en_cours.unlink(missing_ok=True)
             print(f"dbt failed (exit {resultat.returncode}): {entrepot} left unchanged",
                   file=sys.stderr)
             return resultat.returncode
+        os.chmod(en_cours, 0o600)  # the warehouse holds feedback rows: owner only
         os.replace(en_cours, entrepot)
         return 0
 

@@ -79,10 +79,25 @@ def resume(entrepot: str) -> str:
                          when est_pire_mois then 'worst' else '' end
                 from answers.nps_par_mois order by mois
             """)))
-        rejets = lignes("select motif_rejet, count(*) from marts.fct_ligne_rejetee "
-                        "group by all order by 2 desc, 1 limit 10")
+        rejets = lignes("select table_cible, split_part(motif_rejet, ':', 1), count(*) "
+                        "from intermediate.int_ligne_rejetee group by all order by 3 desc, 1, 2")
         if rejets:
-            parties.append(tableau("Quarantine: top reasons", ["reason", "rows"], rejets))
+            parties.append(tableau("Quarantine of this refresh, by reason (rows set aside; "
+                                   "details in marts.fct_ligne_rejetee)",
+                                   ["table", "reason", "rows"], rejets))
+        nouveaux = lignes("""
+            select domaine, libelle, count(*) from (
+                select 'source' as domaine, libelle_source as libelle
+                from marts.fct_retour_client
+                union all
+                select 'categorie', libelle_categorie from marts.fct_retour_client) as l
+            where not exists (select 1 from reference.libelles_reference as r
+                              where r.domaine = l.domaine and r.libelle = l.libelle)
+            group by all order by 1, 2""")
+        if nouveaux:
+            parties.append(tableau("New labels, kept and answered under their own name "
+                                   "(review them into seeds/libelles_reference.csv)",
+                                   ["kind", "label", "feedbacks"], nouveaux))
     return "\n\n".join(parties)
 
 

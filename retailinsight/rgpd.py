@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
-                                      rafraichir, verrou)
+                                      litteral, rafraichir, verrou)
 
 DATE_BRUTE = ("try_cast(try_strptime(trim(split_part(contenu_brut, ';', 5)), '%Y-%m-%d') "
               "as date)")
@@ -128,8 +128,8 @@ def compacter(entrepot: Path) -> None:
     neuf = entrepot.with_name(entrepot.name + ".compact")
     neuf.unlink(missing_ok=True)
     with duckdb.connect() as base:
-        base.execute(f"attach '{entrepot}' as ancien (read_only)")
-        base.execute(f"attach '{neuf}' as neuf")
+        base.execute(f"attach {litteral(entrepot)} as ancien (read_only)")
+        base.execute(f"attach {litteral(neuf)} as neuf")
         base.execute("copy from database ancien to neuf")
     os.replace(neuf, entrepot)
 

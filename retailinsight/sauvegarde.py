@@ -25,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight.rafraichir import CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, verrou
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
+                                      verrou)
 
 MANIFESTE = "manifest.json"
 
@@ -64,8 +65,7 @@ def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetim
         provisoire.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(entrepot), read_only=True) as base:
             comptes = comptes_tables(base)
-            chemin_sql = str(provisoire).replace("'", "''")
-            base.execute(f"export database '{chemin_sql}' (format parquet)")
+            base.execute(f"export database {litteral(provisoire)} (format parquet)")
         fichiers = {str(f.relative_to(provisoire)): _sha256(f)
                     for f in sorted(provisoire.rglob("*")) if f.is_file()}
         manifeste = {
@@ -126,7 +126,7 @@ def restaurer(sauvegarde: Path, vers: Path) -> dict[str, int]:
     provisoire = vers.with_name(vers.name + ".en-cours")
     provisoire.unlink(missing_ok=True)
     with duckdb.connect(str(provisoire)) as base:
-        base.execute(f"import database '{str(sauvegarde).replace(chr(39), chr(39) * 2)}'")
+        base.execute(f"import database {litteral(sauvegarde)}")
         comptes = comptes_tables(base)
     if comptes != manifeste["tables"]:
         provisoire.unlink(missing_ok=True)

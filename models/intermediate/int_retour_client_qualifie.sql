@@ -28,16 +28,6 @@ magasins_retenus as (
     where statut = 'retenue'
 ),
 
-sources_connues as (
-    select libelle as libelle_source from {{ ref('libelles_reference') }}
-    where domaine = 'source'
-),
-
-categories_connues as (
-    select libelle as libelle_categorie from {{ ref('libelles_reference') }}
-    where domaine = 'categorie'
-),
-
 controlees as (
     select
         lignes.priorite_export,
@@ -62,10 +52,6 @@ controlees as (
                 when magasins_retenus.ref_magasin is null
                     then 'référence magasin orpheline: ' || lignes.ref_magasin
                         || ' absente du référentiel magasin'
-                when sources_connues.libelle_source is null
-                    then 'source inconnue: ' || lignes.libelle_source
-                when categories_connues.libelle_categorie is null
-                    then 'catégorie inconnue: ' || lignes.libelle_categorie
             end
         ) as motif_rejet
     from lignes
@@ -73,10 +59,6 @@ controlees as (
         on lignes.cle_produit = produits_retenus.cle_produit
     left join magasins_retenus
         on lignes.ref_magasin = magasins_retenus.ref_magasin
-    left join sources_connues
-        on lignes.libelle_source = sources_connues.libelle_source
-    left join categories_connues
-        on lignes.libelle_categorie = categories_connues.libelle_categorie
 ),
 
 qualifiees as (

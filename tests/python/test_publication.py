@@ -1,6 +1,8 @@
 """Audience files: exactly the allowed tables and rows, encrypted, unreadable without key."""
 
 import os
+import secrets
+import stat
 
 import duckdb
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from conftest import lancer_module, requete, tables
 from retailinsight.publication import DEPARTEMENTS, audiences, variable_cle
 
-CLES = {a: f"cle-de-test-{a}" for a in audiences()}
+CLES = {a: secrets.token_urlsafe(32) for a in audiences()}
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,50 @@ def test_cle_manquante_ne_publie_rien(entrepot_genere, dossier_genere, tmp_path)
     assert resultat.returncode == 1
     assert "set BESTMARKET_CLE_DIRECTION" in resultat.stderr
     assert not (tmp_path / "pub").exists() or not list((tmp_path / "pub").glob("*.duckdb"))
+
+
+@pytest.mark.parametrize("cles, message", [
+    ({"direction": "1"}, "too weak: at least 128 bits"),
+    ({"direction": "a" * 64}, "too weak"),
+    ({"direction": "abcdefgh12"}, "too weak"),
+    ({"direction": "M" + "x" * 5, "service_client": "ok"}, "too weak"),
+])
+def test_cle_faible_refusee(entrepot_genere, dossier_genere, tmp_path, cles, message):
+    """A key an attacker could guess is refused, saying how to generate a good one."""
+    env = {variable_cle(a): c for a, c in cles.items()}
+    arguments = [x for a in cles for x in ("--audience", a)]
+    ancien = dict(os.environ)
+    os.environ.update(env)
+    try:
+        resultat = lancer_module("retailinsight.publication", "--entrepot", entrepot_genere,
+                                 "--dossier", tmp_path / "pub", *arguments,
+                                 dossier_brut=dossier_genere, entrepot=entrepot_genere,
+                                 verifier=False)
+    finally:
+        os.environ.clear()
+        os.environ.update(ancien)
+    assert resultat.returncode == 1
+    assert message in resultat.stderr and "secrets.token_urlsafe" in resultat.stderr
+    assert not (tmp_path / "pub").exists()
+
+
+def test_une_cle_par_audience(entrepot_genere, dossier_genere, tmp_path):
+    cle = secrets.token_urlsafe(32)
+    ancien = dict(os.environ)
+    os.environ.update({variable_cle("direction"): cle, variable_cle("service_client"): cle})
+    try:
+        resultat = lancer_module("retailinsight.publication", "--entrepot", entrepot_genere,
+                                 "--dossier", tmp_path / "pub", "--audience", "direction",
+                                 "--audience", "service_client", dossier_brut=dossier_genere,
+                                 entrepot=entrepot_genere, verifier=False)
+    finally:
+        os.environ.clear()
+        os.environ.update(ancien)
+    assert resultat.returncode == 1
+    assert "have the same key" in resultat.stderr
+
+
+def test_fichiers_lisibles_par_leur_seul_proprietaire(publication, entrepot_genere):
+    """Published files and the warehouse hold feedback: created 0600."""
+    for chemin in [*publication.glob("*.duckdb"), entrepot_genere]:
+        assert stat.S_IMODE(chemin.stat().st_mode) == 0o600, chemin

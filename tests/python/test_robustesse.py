@@ -1,17 +1,21 @@
 """Faults: concurrent refreshes, a refresh killed midway, and bad inputs beyond the
 foundation's quarantine cases (empty file, header line, BOM, duplicates, truncated last line,
-a new source value, labels in other case or with stray spaces)."""
+a new source value, labels in other case or with stray spaces), and a build that says what
+it set aside."""
 
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from conftest import (RACINE, contenu_table, environnement, lire_csv, rafraichir, requete,
-                      tables)
+from conftest import (RACINE, contenu_table, environnement, lancer_dbt, lancer_module, lire_csv,
+                      rafraichir, requete, tables)
 from retailinsight.generateur import generer
 
 
@@ -70,6 +74,80 @@ def test_rafraichissement_interrompu_laisse_l_etat_precedent(tmp_path):
         len(avant["marts.fct_retour_client"])
 
 
+def _enfants(pid: int) -> list[int]:
+    """Pids of the direct children of `pid` (from /proc)."""
+    enfants = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(champs[1]) == pid:
+            enfants.append(int(stat.parent.name))
+    return enfants
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        etat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return etat != "Z"
+
+
+def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
+    """kill -9 of the refresh wrapper alone (not its process group) must not leave its dbt
+    child running without the lock: the child dies with it, and only then may another
+    refresh start."""
+    generer(tmp_path / "brut", 300, 7)
+    entrepot = tmp_path / "w.duckdb"
+    premier = _demarrer(tmp_path / "brut", entrepot)
+    _attendre_verrou(entrepot)
+    debut = time.time()
+    while not _enfants(premier.pid) and time.time() - debut < 30:
+        time.sleep(0.05)
+    enfants = _enfants(premier.pid)
+    assert enfants, "the refresh never started dbt"
+    time.sleep(1)
+    os.kill(premier.pid, signal.SIGKILL)
+    premier.wait()
+    debut = time.time()
+    while any(_vivant(e) for e in enfants) and time.time() - debut < 20:
+        time.sleep(0.1)
+    assert not any(_vivant(e) for e in enfants), "dbt outlived the refresh that started it"
+    rafraichir(tmp_path / "brut", entrepot)
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] > 0
+
+
+def test_apostrophes_dans_les_chemins(tmp_path):
+    """A quote in the raw folder's or the warehouse's path is data, never SQL: the refresh,
+    the freshness check, the erasure with its compaction and the publication all work."""
+    brut = tmp_path / "r'aw"
+    generer(brut, 200, 8)
+    entrepot = tmp_path / "o'w" / "w.duckdb"
+    rafraichir(brut, entrepot)
+    cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
+    fraicheur = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--target-path",
+         str(tmp_path / "t")], cwd=RACINE, env=environnement(brut, entrepot),
+        capture_output=True, text=True)
+    assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
+        fraicheur.stdout[-3000:]
+    lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, dossier_brut=brut,
+                  entrepot=entrepot)
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client "
+                   f"where cle_retour_client = {cle}")[0][0] == 0
+    cles = {"BESTMARKET_CLE_SERVICE_CLIENT": secrets.token_urlsafe(32),
+            "BESTMARKET_CLE_EQUIPE_DATA": secrets.token_urlsafe(32)}
+    publication = subprocess.run(
+        [sys.executable, "-m", "retailinsight.publication", "--entrepot", str(entrepot),
+         "--dossier", str(tmp_path / "p'ub"), "--audience", "service_client", "--audience",
+         "equipe_data"], cwd=RACINE,
+        env=dict(environnement(brut, entrepot), **cles), capture_output=True, text=True)
+    assert publication.returncode == 0, publication.stdout[-3000:] + publication.stderr[-3000:]
+    assert list((tmp_path / "p'ub").glob("*.duckdb"))
+
+
 def _ajouter(chemin, lignes, fin="\r\n"):
     with open(chemin, "ab") as fichier:
         fichier.write("".join(l + fin for l in lignes).encode("cp1252"))
@@ -122,9 +200,41 @@ def test_lignes_dupliquees_fusionnees(entrepot_entrees_douteuses):
     assert _motif(entrepot, f"cle = '{premiere[0]}'") == []
 
 
-def test_nouvelle_source_en_quarantaine(entrepot_entrees_douteuses):
+def test_nouvelle_source_gardee_et_repondue(entrepot_entrees_douteuses):
+    """A well-formed row from a new channel is kept, answered under its own label, and the
+    build warns naming the label (only malformed rows are rejected)."""
     _, entrepot = entrepot_entrees_douteuses
-    assert _motif(entrepot, "cle = '800000001'") == ["source inconnue: app mobile"]
+    assert _motif(entrepot, "cle = '800000001'") == []
+    assert requete(entrepot, "select libelle_source from marts.fct_retour_client "
+                   "where cle_retour_client = 800000001") == [("app mobile",)]
+    assert requete(entrepot, "select nb_retours from answers.nb_retours_par_source "
+                   "where libelle_source = 'app mobile'") == [(1,)]
+    assert requete(entrepot, "select nb_reponses from answers.nps_par_source "
+                   "where libelle_source = 'app mobile'") == [(1,)]
+
+
+def test_le_build_dit_ce_qu_il_ecarte(entrepot_entrees_douteuses, tmp_path):
+    """Rows set aside and new labels make the build end with WARN, and say which."""
+    brut, entrepot = entrepot_entrees_douteuses
+    copie = tmp_path / "w.duckdb"
+    shutil.copy(entrepot, copie)
+    resultat = lancer_dbt("build", dossier_brut=brut, entrepot=copie, cible=tmp_path / "t")
+    sortie = resultat.stdout
+    assert "WARN=0" not in sortie
+    assert "assert_quarantaine_vide" in sortie
+    assert "raw row(s) set aside in quarantine" in sortie
+    assert "retour_client: 1 × nombre de champs incorrect" in sortie
+    assert "new source label 'app mobile' (1 feedback(s))" in sortie
+    resume = lancer_module("retailinsight.resume", "--entrepot", copie, dossier_brut=brut,
+                           entrepot=copie).stdout
+    assert "Quarantine of this refresh, by reason" in resume
+    assert "app mobile" in resume
+
+
+def test_build_propre_sans_avertissement(entrepot_echantillon):
+    """The bundled sample sets nothing aside: no quarantine row, no new label."""
+    assert requete(entrepot_echantillon,
+                   "select count(*) from intermediate.int_ligne_rejetee")[0][0] == 0
 
 
 def test_libelles_normalises(entrepot_entrees_douteuses):

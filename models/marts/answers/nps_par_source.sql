@@ -8,8 +8,12 @@ fct_retour_client as (
 ),
 
 sources as (
+    -- Every reference label, even without feedback, and any new label the exports bring
+    -- (kept and answered under its own name; the build warns about it).
     select libelle as libelle_source from {{ ref('libelles_reference') }}
     where domaine = 'source'
+    union
+    select libelle_source from fct_retour_client
 ),
 
 final as (
