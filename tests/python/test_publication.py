@@ -1,5 +1,6 @@
 """Audience files: exactly the allowed tables and rows, encrypted, unreadable without key."""
 
+import hashlib
 import os
 import secrets
 import stat
@@ -10,7 +11,8 @@ import pytest
 from conftest import lancer_module, requete, tables
 from retailinsight.publication import DEPARTEMENTS, audiences, variable_cle
 
-CLES = {a: secrets.token_urlsafe(32) for a in audiences()}
+# Strong keys (256 bits), the same in every pytest-xdist worker of a run.
+CLES = {a: hashlib.sha256(f"cle de test {a}".encode()).hexdigest() for a in audiences()}
 
 
 @pytest.fixture(scope="module")

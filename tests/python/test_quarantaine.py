@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from conftest import lancer_dbt, lire_csv, requete
+from conftest import lancer_dbt, lire_csv, requete, une_fois
 from retailinsight.generateur import generer
 
 # (raw CSV line, expected start of the rejection reason)
@@ -43,22 +43,25 @@ def _ajouter(chemin, lignes):
 
 @pytest.fixture(scope="module")
 def entrepot_invalide(tmp_path_factory):
-    """A small generated raw folder with one bad row per case appended; built once."""
-    dossier = tmp_path_factory.mktemp("invalide")
-    brut = dossier / "brut"
-    generer(brut, 400, 11)
-    _ajouter(brut / "retour_client.csv", [ligne for ligne, _ in LIGNES_RETOUR_INVALIDES])
-    _ajouter(brut / "produit.csv", [ligne for ligne, _ in LIGNES_PRODUIT_INVALIDES])
-    _ajouter(brut / "ref_magasin.csv", [ligne for ligne, _ in LIGNES_MAGASIN_INVALIDES])
-    # Key conflict: a feedback of the CRM written again in the CSV with another note.
-    with sqlite3.connect(brut / "Satisfaction.db") as base:
-        ligne = list(base.execute("select * from retour_client order by rowid limit 1").fetchone())
-    ligne[1] = (ligne[1] + 1) % 11
-    cle_conflit = ligne[0]
-    _ajouter(brut / "retour_client.csv", [";".join(map(str, ligne))])
-    entrepot = dossier / "invalide.duckdb"
-    lancer_dbt("build", dossier_brut=brut, entrepot=entrepot, cible=dossier / "target")
-    return brut, entrepot, cle_conflit
+    """A small generated raw folder with one bad row per case appended; built once per run."""
+    def construire(dossier):
+        brut = dossier / "brut"
+        generer(brut, 400, 11)
+        _ajouter(brut / "retour_client.csv", [ligne for ligne, _ in LIGNES_RETOUR_INVALIDES])
+        _ajouter(brut / "produit.csv", [ligne for ligne, _ in LIGNES_PRODUIT_INVALIDES])
+        _ajouter(brut / "ref_magasin.csv", [ligne for ligne, _ in LIGNES_MAGASIN_INVALIDES])
+        # Key conflict: a feedback of the CRM written again in the CSV with another note.
+        with sqlite3.connect(brut / "Satisfaction.db") as base:
+            ligne = list(base.execute(
+                "select * from retour_client order by rowid limit 1").fetchone())
+        ligne[1] = (ligne[1] + 1) % 11
+        (dossier / "cle_conflit").write_text(str(ligne[0]))
+        _ajouter(brut / "retour_client.csv", [";".join(map(str, ligne))])
+        lancer_dbt("build", dossier_brut=brut, entrepot=dossier / "invalide.duckdb",
+                   cible=dossier / "target")
+
+    dossier = une_fois(tmp_path_factory, "invalide", construire)
+    return dossier / "brut", dossier / "invalide.duckdb", int((dossier / "cle_conflit").read_text())
 
 
 @pytest.mark.parametrize("ligne, motif", LIGNES_RETOUR_INVALIDES)

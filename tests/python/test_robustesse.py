@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (RACINE, contenu_table, environnement, lancer_dbt, lancer_module, lire_csv,
-                      rafraichir, requete, tables)
+                      rafraichir, requete, tables, une_fois)
 from retailinsight.generateur import generer
 
 
@@ -156,28 +156,31 @@ def _ajouter(chemin, lignes, fin="\r\n"):
 @pytest.fixture(scope="module")
 def entrepot_entrees_douteuses(tmp_path_factory):
     """One raw folder with: a header line on each CSV, duplicated rows, a new source value,
-    labels in other case and with stray spaces, and a truncated last line."""
-    dossier = tmp_path_factory.mktemp("douteuses")
-    brut = dossier / "brut"
-    generer(brut, 300, 8)
-    for nom, entete in [("retour_client.csv", "cle_retour_client;note;cle_produit;ref_magasin;"
-                         "date_achat;libelle_source;libelle_categorie;recommandation"),
-                        ("produit.csv", "cle_produit;typologie_produit;titre_produit"),
-                        ("ref_magasin.csv", "ref_magasin;departement;departement_commune;"
-                         "libelle_de_commune;population;latitude;longitude")]:
-        contenu = (brut / nom).read_bytes()
-        (brut / nom).write_bytes(entete.encode("cp1252") + b"\r\n" + contenu)
-    premiere = (brut / "retour_client.csv").read_bytes().split(b"\r\n")[1].decode("cp1252")
-    _ajouter(brut / "retour_client.csv", [
-        premiere, premiere,                                          # duplicated rows
-        "800000001;9;1;1;2021-05-01;app mobile;drive;1",             # new source value
-        "800000002;9;1;1;2021-05-01;  Email ;  DRIVE  ;1",            # case and spaces
-        "800000003;7;1;1;2021-05-01;RÉSEAUX   Sociaux;Service Après-Vente;",
-    ])
-    _ajouter(brut / "retour_client.csv", ["800000004;8;1;1;2021-0"], fin="")  # truncated
-    entrepot = dossier / "w.duckdb"
-    rafraichir(brut, entrepot)
-    return brut, entrepot
+    labels in other case and with stray spaces, and a truncated last line. Built once per
+    run; read it, or copy the warehouse to change it."""
+    def construire(dossier):
+        brut = dossier / "brut"
+        generer(brut, 300, 8)
+        for nom, entete in [("retour_client.csv", "cle_retour_client;note;cle_produit;ref_magasin;"
+                             "date_achat;libelle_source;libelle_categorie;recommandation"),
+                            ("produit.csv", "cle_produit;typologie_produit;titre_produit"),
+                            ("ref_magasin.csv", "ref_magasin;departement;departement_commune;"
+                             "libelle_de_commune;population;latitude;longitude")]:
+            contenu = (brut / nom).read_bytes()
+            (brut / nom).write_bytes(entete.encode("cp1252") + b"\r\n" + contenu)
+        premiere = (brut / "retour_client.csv").read_bytes().split(b"\r\n")[1].decode("cp1252")
+        _ajouter(brut / "retour_client.csv", [
+            premiere, premiere,                                          # duplicated rows
+            "800000001;9;1;1;2021-05-01;app mobile;drive;1",             # new source value
+            "800000002;9;1;1;2021-05-01;  Email ;  DRIVE  ;1",            # case and spaces
+            "800000003;7;1;1;2021-05-01;RÉSEAUX   Sociaux;Service Après-Vente;",
+        ])
+        _ajouter(brut / "retour_client.csv", ["800000004;8;1;1;2021-0"], fin="")  # truncated
+        entrepot = dossier / "w.duckdb"
+        rafraichir(brut, entrepot)
+
+    dossier = une_fois(tmp_path_factory, "douteuses", construire)
+    return dossier / "brut", dossier / "w.duckdb"
 
 
 def _motif(entrepot, condition):
