@@ -131,6 +131,15 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
             ligne += bloc.count(b"\n")
 
 
+def nettoyer_copies_orphelines() -> None:
+    """Remove the UTF-8 copies left by a dbt process that was killed (atexit never ran):
+    `bestmarket-utf8-<pid>-*` folders whose process is gone."""
+    for dossier in Path(tempfile.gettempdir()).glob("bestmarket-utf8-*-*"):
+        pid = dossier.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(dossier, ignore_errors=True)
+
+
 def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
     """DuckDB limits from the profile's plugin config, with defaults for a shared machine:
     memory_limit 2GB, threads = the machine's cores, temp_directory beside the warehouse."""
@@ -172,7 +181,8 @@ class Plugin(BasePlugin):
                     lectures[nom] = (fichier, "latin-1")
                     continue
                 if copies is None:
-                    copies = Path(tempfile.mkdtemp(prefix="bestmarket-utf8-"))
+                    nettoyer_copies_orphelines()
+                    copies = Path(tempfile.mkdtemp(prefix=f"bestmarket-utf8-{os.getpid()}-"))
                     atexit.register(shutil.rmtree, copies, True)
                 copie = copies / f"{nom}.csv"
                 transcoder_cp1252(fichier, copie)

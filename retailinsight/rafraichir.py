@@ -85,8 +85,11 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
     entrepot = entrepot or chemin_entrepot()
     en_cours = entrepot.with_name(entrepot.name + ".en-cours")
     with verrou(entrepot, "refresh") as fichier_verrou:
+        # What a killed refresh left: its working copy, and DuckDB's spill folder, which holds
+        # feedback rows.
         for reste in (en_cours, en_cours.with_name(en_cours.name + ".wal")):
             reste.unlink(missing_ok=True)
+        shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
         if entrepot.exists():
             shutil.copy2(entrepot, en_cours)
         env = dict(os.environ, BESTMARKET_WAREHOUSE=str(en_cours))
@@ -94,6 +97,7 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env,
                                   pass_fds=(fichier_verrou.fileno(),),
                                   preexec_fn=mourir_avec_le_parent(os.getpid()))
+        shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
         if resultat.returncode != 0:
             en_cours.unlink(missing_ok=True)
             print(f"dbt failed (exit {resultat.returncode}): {entrepot} left unchanged",

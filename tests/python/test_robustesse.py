@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -117,6 +118,10 @@ def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
     assert not any(_vivant(e) for e in enfants), "dbt outlived the refresh that started it"
     rafraichir(tmp_path / "brut", entrepot)
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] > 0
+    # Nothing of the killed run is left holding data: no spill folder, no decoded copy.
+    assert not entrepot.with_name(entrepot.name + ".en-cours.tmp").exists()
+    assert not [d for e in enfants for d in Path(tempfile.gettempdir()).glob(
+        f"bestmarket-utf8-{e}-*")]
 
 
 def test_apostrophes_dans_les_chemins(tmp_path):
