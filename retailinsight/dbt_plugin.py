@@ -41,6 +41,7 @@ EXTENSIONS = {
 }
 
 
+ECHANTILLON = Path(__file__).resolve().parents[1] / "data" / "echantillon"
 FICHIERS_CSV = ("retour_client", "produit", "ref_magasin")
 # Bytes that Windows-1252 maps to other characters than latin-1 does (or leaves undefined).
 OCTETS_PROPRES_CP1252 = bytes(range(0x80, 0xA0))
@@ -157,7 +158,10 @@ def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config):
-        self.dossier_brut = plugin_config.get("raw_dir", "data/echantillon")
+        # The raw folder comes from the environment, not from the profile: dbt re-parses the
+        # whole project whenever the profile's rendered values change, and the raw folder does
+        # not change what the project parses to.
+        self.dossier_brut = os.environ.get("BESTMARKET_RAW_DIR") or str(ECHANTILLON)
         self.config_moteur = {cle: plugin_config.get(cle)
                               for cle in ("memory_limit", "threads", "temp_directory")}
         self.chemin_entrepot = None
@@ -195,7 +199,7 @@ class Plugin(BasePlugin):
         for cle, valeur in reglages_moteur(self.config_moteur, self.chemin_entrepot).items():
             conn.execute(f"set global {cle} = {litteral(valeur)}")
         for paquet, nom in EXTENSIONS.items():
-            conn.execute(f"load '{chemin_extension(paquet, nom)}'")
+            conn.execute(f"load {litteral(chemin_extension(paquet, nom))}")
         conn.execute("set global sqlite_all_varchar = true")
         base = litteral((dossier / "Satisfaction.db").resolve())
         deja = conn.execute(

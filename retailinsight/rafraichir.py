@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CODE_VERROU_PRIS = 75  # EX_TEMPFAIL: try again later
+RACINE = Path(__file__).resolve().parents[1]
 
 
 class VerrouPris(RuntimeError):
@@ -80,6 +81,17 @@ def mourir_avec_le_parent(parent: int):
     return preparer
 
 
+def environnement_dbt(**variables) -> dict:
+    """Environment of a dbt child: the project and its profile are found from any working
+    directory (a relative warehouse path stays relative to the caller's directory), and the
+    plugin's package is importable."""
+    env = dict(os.environ, **variables)
+    env.setdefault("DBT_PROJECT_DIR", str(RACINE))
+    env.setdefault("DBT_PROFILES_DIR", str(RACINE))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RACINE), env.get("PYTHONPATH")]))
+    return env
+
+
 def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
     """Run dbt on a copy of the warehouse and swap it in on success; return dbt's exit code."""
     entrepot = entrepot or chemin_entrepot()
@@ -92,7 +104,7 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
         if entrepot.exists():
             shutil.copy2(entrepot, en_cours)
-        env = dict(os.environ, BESTMARKET_WAREHOUSE=str(en_cours))
+        env = environnement_dbt(BESTMARKET_WAREHOUSE=str(en_cours))
         dbt = str(Path(sys.executable).with_name("dbt"))
         resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env,
                                   pass_fds=(fichier_verrou.fileno(),),

@@ -13,7 +13,10 @@ date read from `contenu_brut`. The history (snapshots) and the quarantine are in
   deleted rows do not linger in free blocks;
 - the answers are recomputed from the purged marts (`dbt run` of `models/marts/answers`);
 - the raw folder is scanned: rows still present in the exports would come back at the next
-  refresh, so they are reported (the exports must be purged at the source too).
+  refresh, so they are reported (the exports must be purged at the source too);
+- the copies made before: every published audience file (`--publication`) is republished from
+  the purged warehouse, or removed when its key is not in the environment; every backup
+  (`--sauvegardes`) is listed, as it still holds the removed rows until rotated out.
 Everything runs under the warehouse lock; a purge that fails leaves the warehouse unchanged.
 """
 
@@ -23,6 +26,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import re
 import sqlite3
 import sys
 import uuid
@@ -33,9 +37,18 @@ import duckdb
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
                                       litteral, rafraichir, verrou)
 
-DATE_BRUTE = ("try_cast(try_strptime(trim(split_part(contenu_brut, ';', 5)), '%Y-%m-%d') "
-              "as date)")
-CLE_BRUTE = "trim(split_part(contenu_brut, ';', 1))"
+# A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,` or a
+# tab in a malformed line), the key possibly written with leading zeros, spaces or quotes.
+# Erasure and purge read the key as a number and the purchase date wherever it can be found,
+# so no written form of a feedback escapes them.
+CHAMPS_BRUTS = "string_split_regex(contenu_brut, '[;,\t]')"
+CLE_BRUTE = (f"try_cast(nullif(regexp_replace({CHAMPS_BRUTS}[1], '[^0-9]', '', 'g'), '') "
+             "as hugeint)")
+DATE_BRUTE = (f"coalesce(try_cast(try_strptime(trim({CHAMPS_BRUTS}[5]), '%Y-%m-%d') as date), "
+              "try_cast(nullif(regexp_extract(contenu_brut, "
+              "'[0-9]{4}-[0-9]{2}-[0-9]{2}'), '') as date))")
+SEPARATEURS_BRUTS = re.compile(r"[;,\t]")
+DATE_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 JOURNAL = """
     create table if not exists audit.journal_rgpd (
         id_operation varchar not null,
@@ -76,15 +89,24 @@ def tables_feedback(base) -> list[tuple[str, str, set[str]]]:
 
 def _predicat(cols: set[str], sur_cle=None, sur_date=None) -> str:
     """SQL predicate selecting a table's feedback rows, by key (`sur_cle`) or by purchase date
-    (`sur_date`): each takes the SQL expression of the key (text) or date and returns a test."""
+    (`sur_date`): each takes the SQL expression of the key (a number) or of the date and
+    returns a test. A raw line whose date cannot be read ages out by its load date
+    (`date_chargement`), or, in the tables that have none, with the quarantined line of the
+    same content (`purge_sans_date`, filled by `_supprimer`)."""
     morceaux = []
     if sur_cle and "cle_retour_client" in cols:
-        morceaux.append(sur_cle("cast(cle_retour_client as varchar)"))
+        morceaux.append(sur_cle("cle_retour_client"))
     if sur_date and "date_achat" in cols:
         morceaux.append(sur_date("date_achat"))
     if "contenu_brut" in cols:
         filtre = "table_cible = 'retour_client' and " if "table_cible" in cols else ""
-        morceaux.append(filtre + (sur_cle(CLE_BRUTE) if sur_cle else sur_date(DATE_BRUTE)))
+        if sur_cle:
+            morceaux.append(filtre + sur_cle(CLE_BRUTE))
+        else:
+            sans_date = ("contenu_brut in (select contenu_brut from purge_sans_date)"
+                         if "date_chargement" not in cols else sur_date("date_chargement"))
+            morceaux.append(filtre + f"({sur_date(DATE_BRUTE)} or ({DATE_BRUTE} is null and "
+                            f"contenu_brut is not null and {sans_date}))")
     return " or ".join(f"({m})" for m in morceaux) or "false"
 
 
@@ -94,13 +116,28 @@ def _mois_ligne(cols: set[str]) -> str:
     return f"date_trunc('month', {DATE_BRUTE})"
 
 
-def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour) -> dict:
+def _preparer_purge_sans_date(base, limite: dt.date | None) -> None:
+    """Temp table of the quarantined raw feedback lines without a readable date that were
+    loaded before `limite` (none for an erasure: `limite` None)."""
+    base.execute("create or replace temp table purge_sans_date (contenu_brut varchar)")
+    quarantaine = base.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'marts' and table_name = 'fct_ligne_rejetee'").fetchone()[0]
+    if limite is not None and quarantaine:
+        base.execute("insert into purge_sans_date select contenu_brut from marts.fct_ligne_rejetee "
+                     f"where table_cible = 'retour_client' and {DATE_BRUTE} is null "
+                     "and date_chargement < ?", [limite])
+
+
+def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour,
+               limite: dt.date | None = None) -> dict:
     """Delete, in one transaction, the rows `predicat_pour(cols)` selects in every feedback
     table; journal the counts per table and month; rewrite the file. Return the counts."""
     resultat = {}
     identifiant = str(uuid.uuid4())
     maintenant = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with duckdb.connect(str(entrepot)) as base:
+        _preparer_purge_sans_date(base, limite)
         base.execute("begin transaction")
         base.execute("create schema if not exists audit")
         base.execute(JOURNAL)
@@ -134,21 +171,40 @@ def compacter(entrepot: Path) -> None:
     os.replace(neuf, entrepot)
 
 
+def cle_numerique(champ) -> int | None:
+    """A raw key field read as a number: leading zeros, spaces and quotes do not matter."""
+    chiffres = re.sub(r"[^0-9]", "", str(champ or ""))
+    return int(chiffres) if chiffres else None
+
+
+def date_ligne(champs: list[str], ligne: str) -> str | None:
+    """The purchase date of a raw line (ISO text): its fifth field, else the first ISO date
+    anywhere in the line."""
+    if len(champs) >= 5 and DATE_ISO.fullmatch(champs[4].strip()):
+        return champs[4].strip()
+    trouvee = DATE_ISO.search(ligne)
+    return trouvee.group(0) if trouvee else None
+
+
 def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
-    """Rows of the raw exports that `garder_ligne(cle, date)` flags, per file."""
+    """Lines of the raw exports that `garder_ligne(key, date)` flags, per file; every line is
+    read, malformed ones included (key as a number, date or None)."""
     traces = {}
-    if not (dossier / "retour_client.csv").is_file():
-        return traces
-    with open(dossier / "retour_client.csv", encoding="cp1252", newline="") as fichier:
-        n = sum(1 for l in csv.reader(fichier, delimiter=";")
-                if len(l) >= 5 and garder_ligne(l[0].strip(), l[4].strip()))
-    if n:
-        traces["retour_client.csv"] = n
+    if (dossier / "retour_client.csv").is_file():
+        texte = (dossier / "retour_client.csv").read_bytes().decode("cp1252", errors="replace")
+        n = 0
+        for ligne in texte.splitlines():
+            champs = SEPARATEURS_BRUTS.split(ligne)
+            if ligne.strip() and garder_ligne(cle_numerique(champs[0]), date_ligne(champs, ligne)):
+                n += 1
+        if n:
+            traces["retour_client.csv"] = n
     if (dossier / "Satisfaction.db").is_file():
         with sqlite3.connect(f"file:{dossier / 'Satisfaction.db'}?mode=ro", uri=True) as base:
             n = sum(1 for cle, date in base.execute(
                 "select cle_retour_client, date_achat from retour_client")
-                if garder_ligne(str(cle).strip(), str(date or "").strip()))
+                if garder_ligne(cle_numerique(cle), date_ligne([""] * 4 + [str(date or "")],
+                                                               str(date or ""))))
         if n:
             traces["Satisfaction.db:retour_client"] = n
     return traces
@@ -167,7 +223,8 @@ def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None
     with verrou(entrepot, "gdpr purge"):
         comptes = _supprimer(
             entrepot, "purge de rétention", f"rétention {mois} mois, achats avant {limite}",
-            lambda cols: _predicat(cols, sur_date=lambda d: f"{d} < date '{limite}'"))
+            lambda cols: _predicat(cols, sur_date=lambda d: f"{d} < date '{limite}'"),
+            limite)
     if recalculer and _recalculer_reponses(entrepot) != 0:
         raise RuntimeError("answers could not be recomputed after the purge")
     return {"limite": limite, "supprimees": comptes}
@@ -175,7 +232,7 @@ def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None
 
 def effacer(entrepot: Path, cles: list[int], recalculer: bool = True) -> dict:
     """Remove the feedbacks whose keys are `cles` from every table."""
-    texte = ", ".join(f"'{int(c)}'" for c in cles)
+    texte = ", ".join(str(int(c)) for c in cles)
     with verrou(entrepot, "gdpr erasure"):
         comptes = _supprimer(
             entrepot, "effacement sur demande", f"{len(cles)} clé(s)",
@@ -183,6 +240,32 @@ def effacer(entrepot: Path, cles: list[int], recalculer: bool = True) -> dict:
     if recalculer and _recalculer_reponses(entrepot) != 0:
         raise RuntimeError("answers could not be recomputed after the erasure")
     return {"supprimees": comptes}
+
+
+def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path) -> list[str]:
+    """After a purge or an erasure, the copies made before it: every published audience file
+    is republished from the purged warehouse (its key is in the environment) or removed (it is
+    not: a stale file must not outlive the erasure); every backup is listed, since it still
+    holds the removed rows until rotation deletes it. Return the lines to print."""
+    from retailinsight import publication as pub
+    from retailinsight import sauvegarde
+
+    lignes = []
+    publies = sorted(p for p in publication.glob("*.duckdb") if p.stem in pub.audiences()) \
+        if publication.is_dir() else []
+    avec_cle = [p.stem for p in publies if os.environ.get(pub.variable_cle(p.stem))]
+    if avec_cle:
+        for audience, chemin in pub.publier(entrepot, publication, avec_cle).items():
+            lignes.append(f"republished {audience}: {chemin}")
+    for chemin in publies:
+        if chemin.stem not in avec_cle:
+            chemin.unlink()
+            lignes.append(f"removed stale published file {chemin} ({pub.variable_cle(chemin.stem)}"
+                          " not set: publish it again with python -m retailinsight.publication)")
+    for copie in sauvegarde.lister(sauvegardes):
+        lignes.append(f"warning: backup {copie} was made before this operation and still holds "
+                      "the removed rows: delete it, or let rotation (--garder) remove it")
+    return lignes
 
 
 def main(argv=None) -> int:
@@ -197,17 +280,22 @@ def main(argv=None) -> int:
     p_effacer.add_argument("--cle", type=int, action="append", required=True)
     for sous in (p_purger, p_effacer):
         sous.add_argument("--entrepot", type=Path, default=chemin_entrepot())
+        sous.add_argument("--publication", type=Path, default=Path(os.environ.get(
+            "BESTMARKET_PUBLICATION_DIR", "publication")),
+            help="published audience files to republish (default: publication)")
+        sous.add_argument("--sauvegardes", type=Path, default=Path(os.environ.get(
+            "BESTMARKET_BACKUP_DIR", "backups")), help="backups to list (default: backups)")
     args = parser.parse_args(argv)
     dossier = Path(os.environ.get("BESTMARKET_RAW_DIR", "data/echantillon"))
     try:
         if args.commande == "purger":
             resultat = purger(args.entrepot, args.mois, args.date_reference)
             limite = resultat["limite"].isoformat()
-            traces = _traces_brutes(dossier, lambda cle, date: date[:10] < limite)
+            traces = _traces_brutes(dossier, lambda cle, date: date is not None and date < limite)
             print(f"purged feedback bought before {limite}")
         else:
             resultat = effacer(args.entrepot, args.cle)
-            cles = {str(c) for c in args.cle}
+            cles = {int(c) for c in args.cle}
             traces = _traces_brutes(dossier, lambda cle, date: cle in cles)
             print(f"erased {len(args.cle)} key(s)")
     except VerrouPris as erreur:
@@ -215,6 +303,8 @@ def main(argv=None) -> int:
         return CODE_VERROU_PRIS
     for table, nombre in sorted(resultat["supprimees"].items()):
         print(f"  {table}: {nombre} rows removed")
+    for ligne in copies_en_aval(args.entrepot, args.publication, args.sauvegardes):
+        print(ligne, file=sys.stderr if ligne.startswith("warning") else sys.stdout)
     for fichier, nombre in traces.items():
         print(f"warning: {nombre} such rows are still in the raw export {dossier / fichier}: "
               "remove them at the source, or the next refresh loads them again",

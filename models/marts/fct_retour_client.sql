@@ -4,6 +4,7 @@
         incremental_strategy='merge',
         unique_key='cle_retour_client',
         on_schema_change='fail',
+        post_hook="{{ retirer_absents_des_exports(ref('int_retour_client_qualifie')) }}",
     )
 }}
 
@@ -12,7 +13,9 @@
     that are new or whose content changed (compared through `empreinte_contenu`), so a second
     run on the same exports changes nothing, a new export adds its new rows, a changed row is
     updated (its previous version stays in the snapshot `snap_retour_client`), and a late
-    purchase is picked up whatever its date. `dbt build --full-refresh` rebuilds from the
+    purchase is picked up whatever its date. When the exports are complete (var
+    `exports_complets`, the default), a feedback they no longer hold is removed by the
+    post-hook (macros/exports_complets.sql). `dbt build --full-refresh` rebuilds from the
     current exports.
 -#}
 

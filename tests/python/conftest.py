@@ -20,17 +20,60 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 
 def lancer_dbt(*arguments, dossier_brut: Path, entrepot: Path, cible: Path | None = None,
                verifier: bool = True) -> subprocess.CompletedProcess:
-    """Run `dbt <arguments>` from the project root on `dossier_brut`, writing `entrepot`."""
-    env = dict(os.environ, BESTMARKET_RAW_DIR=str(dossier_brut), BESTMARKET_WAREHOUSE=str(entrepot),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    commande = [DBT, *arguments, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE)]
-    if cible is not None:
-        commande += ["--target-path", str(cible)]
-    resultat = subprocess.run(commande, cwd=RACINE, env=env, capture_output=True, text=True)
+    """Run `dbt <arguments>` on `dossier_brut`, writing `entrepot`, from the warehouse's folder
+    (see `environnement_relatif`); target and logs go to `cible` (default: beside the
+    warehouse), never to the project's own folders."""
+    cible = cible or entrepot.parent / "target"
+    commande = [DBT, *arguments, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE),
+                "--target-path", str(cible)]
+    amorcer_analyse(cible, entrepot.name)
+    entrepot.parent.mkdir(parents=True, exist_ok=True)
+    resultat = subprocess.run(commande, cwd=entrepot.parent,
+                              env=environnement_relatif(dossier_brut, entrepot),
+                              capture_output=True, text=True)
     if verifier and resultat.returncode != 0:
         raise AssertionError(f"{' '.join(commande)} failed:\n{resultat.stdout[-6000:]}\n"
                              f"{resultat.stderr[-2000:]}")
+    memoriser_analyse(cible, entrepot.name)
     return resultat
+
+
+CACHE_ANALYSES: list[Path] = []
+
+
+def cache_analyses() -> Path | None:
+    """Folder shared by every worker of this run (and only by it) for dbt's parse state."""
+    return CACHE_ANALYSES[0] if CACHE_ANALYSES else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_analyses(tmp_path_factory):
+    racine = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        racine = racine.parent
+    (racine / "analyses-dbt").mkdir(exist_ok=True)
+    CACHE_ANALYSES[:] = [racine / "analyses-dbt"]
+
+
+def amorcer_analyse(cible: Path, cle: str) -> None:
+    """Give a new target folder the parse state (`partial_parse.msgpack`) of an earlier run
+    with the same rendered profile, so that dbt parses only what changed (nothing) instead of
+    the whole project: about 5 s saved per dbt command. dbt itself checks that the profile,
+    the variables and every project file still match, and parses in full if not."""
+    cache = cache_analyses()
+    source = cache / f"{cle}.msgpack" if cache else None
+    if source and source.is_file() and not (cible / "partial_parse.msgpack").exists():
+        cible.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, cible / "partial_parse.msgpack")
+
+
+def memoriser_analyse(cible: Path, cle: str) -> None:
+    cache = cache_analyses()
+    produit = cible / "partial_parse.msgpack"
+    if cache and produit.is_file() and not (cache / f"{cle}.msgpack").exists():
+        temporaire = cache / f"{cle}.{os.getpid()}.tmp"
+        shutil.copy(produit, temporaire)
+        os.replace(temporaire, cache / f"{cle}.msgpack")
 
 
 def lire_csv(chemin: Path) -> list[list[str]]:
@@ -80,8 +123,8 @@ def une_fois(tmp_path_factory, nom: str, construire) -> Path:
 def entrepot_echantillon(tmp_path_factory) -> Path:
     """Warehouse built by `dbt build` on the bundled sample (read it; copy it to change it)."""
     dossier = une_fois(tmp_path_factory, "echantillon", lambda d: lancer_dbt(
-        "build", dossier_brut=ECHANTILLON, entrepot=d / "echantillon.duckdb", cible=d / "target"))
-    return dossier / "echantillon.duckdb"
+        "build", dossier_brut=ECHANTILLON, entrepot=d / "w.duckdb", cible=d / "target"))
+    return dossier / "w.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -95,33 +138,61 @@ def entrepot_reel(tmp_path_factory) -> Path:
             pytest.fail(f"real dataset missing at {DONNEES_REELLES}: required when CI=true")
         pytest.skip(f"real dataset not found at {DONNEES_REELLES} (required only when CI=true)")
     dossier = une_fois(tmp_path_factory, "reel", lambda d: lancer_dbt(
-        "build", dossier_brut=DONNEES_REELLES, entrepot=d / "reel.duckdb", cible=d / "target"))
-    return dossier / "reel.duckdb"
+        "build", dossier_brut=DONNEES_REELLES, entrepot=d / "w.duckdb", cible=d / "target"))
+    return dossier / "w.duckdb"
 
 
 def environnement(dossier_brut: Path, entrepot: Path) -> dict:
+    """Environment of a command run from the project root on `dossier_brut` and `entrepot`:
+    dbt's target and logs go beside the warehouse, never to the project's folders."""
     return dict(os.environ, BESTMARKET_RAW_DIR=str(dossier_brut),
-                BESTMARKET_WAREHOUSE=str(entrepot), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+                BESTMARKET_WAREHOUSE=str(entrepot), DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                DBT_TARGET_PATH=str(entrepot.parent / "target"),
+                DBT_LOG_PATH=str(entrepot.parent / "logs"))
+
+
+def environnement_relatif(dossier_brut: Path, entrepot: Path) -> dict:
+    """Environment of a command run from the warehouse's own folder, the warehouse named by
+    its bare file name. The path dbt-duckdb opens is part of the profile that dbt hashes to
+    decide whether its saved parse state still holds: with the same bare name everywhere,
+    every test shares it (`amorcer_analyse`)."""
+    return dict(environnement(dossier_brut, entrepot), BESTMARKET_WAREHOUSE=entrepot.name,
+                DBT_PROJECT_DIR=str(RACINE), DBT_PROFILES_DIR=str(RACINE),
+                PYTHONPATH=str(RACINE))
 
 
 def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
-                  verifier: bool = True, **options) -> subprocess.CompletedProcess:
-    """Run `python -m <module> <arguments>` from the project root, as a user would."""
-    resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)], cwd=RACINE,
-                              env=environnement(dossier_brut, entrepot), capture_output=True,
-                              text=True, **options)
+                  verifier: bool = True, relatif: bool = True,
+                  **options) -> subprocess.CompletedProcess:
+    """Run `python -m <module> <arguments>` as a user would: from the warehouse's folder
+    (`environnement_relatif`), or with `relatif=False` from the project root with the
+    warehouse's full path."""
+    if relatif:
+        entrepot.parent.mkdir(parents=True, exist_ok=True)
+        dossier, env = entrepot.parent, environnement_relatif(dossier_brut, entrepot)
+    else:
+        dossier, env = RACINE, environnement(dossier_brut, entrepot)
+    resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],
+                              cwd=dossier, env=env, capture_output=True, text=True, **options)
     if verifier and resultat.returncode != 0:
         raise AssertionError(f"{module} {arguments} failed:\n{resultat.stdout[-6000:]}\n"
                              f"{resultat.stderr[-3000:]}")
     return resultat
 
 
-def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = True):
+def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = True,
+               relatif: bool = True):
     """The nightly refresh (`python -m retailinsight.rafraichir build`) on a raw folder."""
     cible = entrepot.with_name(entrepot.stem + "-target")
-    return lancer_module("retailinsight.rafraichir", *(arguments or ("build",)),
-                         "--target-path", cible, dossier_brut=dossier_brut, entrepot=entrepot,
-                         verifier=verifier)
+    cle = entrepot.name + ".en-cours"  # the copy the refresh builds
+    if relatif:
+        amorcer_analyse(cible, cle)
+    resultat = lancer_module("retailinsight.rafraichir", *(arguments or ("build",)),
+                             "--target-path", cible, dossier_brut=dossier_brut,
+                             entrepot=entrepot, verifier=verifier, relatif=relatif)
+    if resultat.returncode == 0 and relatif:
+        memoriser_analyse(cible, cle)
+    return resultat
 
 
 def contenu_table(entrepot: Path, table: str, exclure=()) -> list[tuple]:
@@ -167,3 +238,15 @@ def copie_entrepot(entrepot_genere, tmp_path) -> Path:
     copie = tmp_path / "w.duckdb"
     shutil.copy(entrepot_genere, copie)
     return copie
+
+
+@pytest.fixture(scope="session")
+def docs_echantillon(tmp_path_factory, entrepot_echantillon) -> Path:
+    """Target folder of `dbt docs generate` on a copy of the sample's warehouse (manifest,
+    catalog and the site's index.html), generated once per run."""
+    def generer(dossier: Path):
+        entrepot = dossier / "w.duckdb"
+        shutil.copy(entrepot_echantillon, entrepot)
+        lancer_dbt("docs", "generate", dossier_brut=ECHANTILLON, entrepot=entrepot,
+                   cible=dossier / "target")
+    return une_fois(tmp_path_factory, "docs", generer) / "target"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ECHANTILLON, RACINE, lancer_dbt, lancer_module, requete
+from conftest import ECHANTILLON, RACINE, lancer_module, requete
 
 CHROMIUM = "/usr/bin/chromium"
 CAPTURES = RACINE / "rapport" / "captures"
@@ -66,13 +66,9 @@ def test_rapport_dans_chromium(entrepot_echantillon, tmp_path):
     assert (CAPTURES / "rapport.png").stat().st_size > 50_000
 
 
-def test_site_de_documentation_dans_chromium(tmp_path):
+def test_site_de_documentation_dans_chromium(docs_echantillon):
     """`dbt docs generate` then the site served over HTTP as `dbt docs serve` does."""
-    cible = tmp_path / "target"
-    entrepot = tmp_path / "w.duckdb"
-    lancer_dbt("build", dossier_brut=ECHANTILLON, entrepot=entrepot, cible=cible)
-    lancer_dbt("docs", "generate", dossier_brut=ECHANTILLON, entrepot=entrepot, cible=cible)
-    gestionnaire = functools.partial(_Silencieux, directory=str(cible))
+    gestionnaire = functools.partial(_Silencieux, directory=str(docs_echantillon))
     serveur = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gestionnaire)
     threading.Thread(target=serveur.serve_forever, daemon=True).start()
     try:

@@ -5,25 +5,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ECHANTILLON, RACINE, lancer_dbt
+from conftest import ECHANTILLON, RACINE, environnement
 
 
-def test_sqlfluff_lint_propre():
+def test_sqlfluff_lint_propre(tmp_path):
     sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
+    # The dbt templater runs dbt: its target, logs and warehouse go to tmp_path.
     resultat = subprocess.run([sqlfluff, "lint", "models", "tests", "analyses", "macros"],
-                              cwd=RACINE, capture_output=True, text=True)
+                              cwd=RACINE, capture_output=True, text=True,
+                              env=environnement(ECHANTILLON, tmp_path / "w.duckdb"))
     assert resultat.returncode == 0, resultat.stdout[-5000:] + resultat.stderr[-2000:]
 
 
-def test_docs_generes_et_tout_est_decrit(tmp_path):
-    lancer_dbt("seed", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
-               cible=tmp_path / "target")
-    lancer_dbt("run", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
-               cible=tmp_path / "target")
-    lancer_dbt("docs", "generate", dossier_brut=ECHANTILLON, entrepot=tmp_path / "w.duckdb",
-               cible=tmp_path / "target")
-    manifeste = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    catalogue = json.loads((tmp_path / "target" / "catalog.json").read_text())
+def test_docs_generes_et_tout_est_decrit(docs_echantillon):
+    manifeste = json.loads((docs_echantillon / "manifest.json").read_text())
+    catalogue = json.loads((docs_echantillon / "catalog.json").read_text())
     manques = []
     for noeud in list(manifeste["nodes"].values()) + list(manifeste["sources"].values()):
         if noeud["resource_type"] not in ("model", "seed", "source", "snapshot"):

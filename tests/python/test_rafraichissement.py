@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import contenu_table, lancer_dbt, rafraichir, requete, tables
+from conftest import contenu_table, lancer_dbt, rafraichir, requete, tables, une_fois
 from retailinsight.generateur import generer
 
 SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
@@ -34,21 +34,32 @@ def decouper(source, destination, choisir):
     return destination
 
 
+# The next export holds only new and changed rows (a daily increment), not the whole CRM.
+INCREMENTS = ("build", "--vars", "{exports_complets: false}")
 TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def exports(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("exports")
-    complet = dossier / "complet"
-    generer(complet, 900, 21)
-    return dossier, complet
+    """A generated complete export, and the warehouse of its first refresh (built once per
+    run; the tests that refresh it again work on a copy: `premier_passage`)."""
+    def construire(dossier):
+        generer(dossier / "complet", 900, 21)
+        rafraichir(dossier / "complet", dossier / "entrepot" / "w.duckdb")
+    dossier = une_fois(tmp_path_factory, "exports", construire)
+    return dossier, dossier / "complet"
+
+
+def premier_passage(exports, tmp_path):
+    """A copy of the warehouse that one refresh of the complete export built."""
+    entrepot = tmp_path / "w.duckdb"
+    shutil.copy(exports[0] / "entrepot" / "w.duckdb", entrepot)
+    return entrepot
 
 
 def test_deuxieme_passage_ne_change_rien(exports, tmp_path):
     _, complet = exports
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(complet, entrepot)
+    entrepot = premier_passage(exports, tmp_path)
     avant = {t: contenu_table(entrepot, t) for t in tables(entrepot)
              if not t.startswith("historique.") and t != "marts.fct_ligne_rejetee"}
     historique = {t: contenu_table(entrepot, t) for t in tables(entrepot)
@@ -72,15 +83,15 @@ def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
                  lambda c, d: limite_1 <= d < limite_2 or (d < limite_1 and tardive(c))),
         decouper(complet, tmp_path / "jour3", lambda c, d: d >= limite_2),
     ]
-    increment = tmp_path / "increment.duckdb"
+    increment = tmp_path / "increment" / "w.duckdb"
     for jour in jours:
-        rafraichir(jour, increment)
+        rafraichir(jour, increment, *INCREMENTS)
     tardives = requete(increment, "select count(*) from marts.fct_retour_client "
                        f"where date_achat < '{limite_1}' and cle_retour_client % 10 = 0")[0][0]
     assert tardives > 0, "late purchases from the second export were picked up"
 
-    plein = tmp_path / "plein.duckdb"
-    rafraichir(complet, plein, "build", "--full-refresh")
+    # One refresh of the complete export on an empty warehouse: a full build.
+    plein = premier_passage(exports, tmp_path)
     reponses = [t for t in tables(plein) if t.startswith("answers.")]
     assert len(reponses) == 19
     for table in TABLES_COMPAREES + reponses:
@@ -91,8 +102,7 @@ def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
 
 def test_ligne_modifiee_mise_a_jour_et_historisee(exports, tmp_path):
     _, complet = exports
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(complet, entrepot)
+    entrepot = premier_passage(exports, tmp_path)
     cle, note = requete(entrepot, "select cle_retour_client, note from marts.fct_retour_client "
                         "order by cle_retour_client limit 1")[0]
     lendemain = tmp_path / "lendemain"
@@ -107,7 +117,7 @@ def test_ligne_modifiee_mise_a_jour_et_historisee(exports, tmp_path):
     with sqlite3.connect(lendemain / "Satisfaction.db") as base:
         base.execute("update retour_client set note = ?", (nouvelle,))
     nb_avant = requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0]
-    rafraichir(lendemain, entrepot)
+    rafraichir(lendemain, entrepot, *INCREMENTS)
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] == nb_avant
     assert requete(entrepot, "select note from marts.fct_retour_client "
                    f"where cle_retour_client = {cle}")[0][0] == nouvelle
@@ -137,8 +147,7 @@ def test_historique_produit_renomme_et_magasin_demenage(exports, tmp_path):
     """A product renamed and a store moved to another département in a later export: the
     dimensions show the new values, the snapshots keep both versions."""
     _, complet = exports
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(complet, entrepot)
+    entrepot = premier_passage(exports, tmp_path)
     lendemain = tmp_path / "lendemain"
     shutil.copytree(complet, lendemain)
     for nom, ancien, nouveau in [("produit.csv", b"1;Alimentaire;", b"1;Alimentaire;Renomm\xe9 "),
@@ -162,3 +171,24 @@ def test_historique_produit_renomme_et_magasin_demenage(exports, tmp_path):
     assert requete(entrepot, "select code_departement, dbt_valid_to is null from "
                    "historique.snap_magasin where ref_magasin = 1 order by dbt_valid_from") == \
         [("75", False), ("92", True)]
+
+
+def test_retour_supprime_a_la_source_quitte_le_fait(exports, tmp_path):
+    """A complete export is the truth: a feedback deleted in the CRM and gone from the CSV
+    leaves the fact at the next refresh, its history version is closed, the run log counts
+    it, and the reconciliation still holds (its test runs in the build)."""
+    _, complet = exports
+    entrepot = premier_passage(exports, tmp_path)
+    cle = requete(entrepot, "select max(cle_retour_client) from marts.fct_retour_client")[0][0]
+    nb_avant = requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0]
+    lendemain = decouper(complet, tmp_path / "lendemain", lambda c, d: c != cle)
+    resultat = rafraichir(lendemain, entrepot)
+    assert "1 feedback(s) no longer in the complete exports" in resultat.stdout
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client "
+                   f"where cle_retour_client = {cle}") == [(0,)]
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] == \
+        nb_avant - 1
+    assert requete(entrepot, "select count(*), count(dbt_valid_to) from "
+                   f"historique.snap_retour_client where cle_retour_client = {cle}") == [(1, 1)]
+    assert "assert_lignes_brutes_reconciliees" in resultat.stdout
+    assert "ERROR=0" in resultat.stdout

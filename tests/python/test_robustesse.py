@@ -15,17 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (RACINE, contenu_table, environnement, lancer_dbt, lancer_module, lire_csv,
-                      rafraichir, requete, tables, une_fois)
+from conftest import (RACINE, amorcer_analyse, contenu_table, environnement,
+                      environnement_relatif, lancer_dbt, lancer_module, lire_csv, rafraichir,
+                      requete, tables, une_fois)
 from retailinsight.generateur import generer
 
 
 def _demarrer(dossier, entrepot):
+    """A refresh started in the background, run as `conftest.rafraichir` runs it."""
+    cible = entrepot.with_name(entrepot.stem + "-target")
+    amorcer_analyse(cible, entrepot.name + ".en-cours")
     return subprocess.Popen(
-        [sys.executable, "-m", "retailinsight.rafraichir", "build", "--target-path",
-         str(entrepot.with_name(entrepot.stem + "-target"))],
-        cwd=RACINE, env=environnement(dossier, entrepot), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, start_new_session=True)
+        [sys.executable, "-m", "retailinsight.rafraichir", "build", "--target-path", str(cible)],
+        cwd=entrepot.parent, env=environnement_relatif(dossier, entrepot),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _attendre_verrou(entrepot, limite=60):
@@ -130,7 +133,7 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     brut = tmp_path / "r'aw"
     generer(brut, 200, 8)
     entrepot = tmp_path / "o'w" / "w.duckdb"
-    rafraichir(brut, entrepot)
+    rafraichir(brut, entrepot, relatif=False)  # the full path, quote included, reaches dbt
     cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
     fraicheur = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "source", "freshness", "--target-path",
@@ -139,7 +142,7 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]
     lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, dossier_brut=brut,
-                  entrepot=entrepot)
+                  entrepot=entrepot, relatif=False)
     assert requete(entrepot, "select count(*) from marts.fct_retour_client "
                    f"where cle_retour_client = {cle}")[0][0] == 0
     cles = {"BESTMARKET_CLE_SERVICE_CLIENT": secrets.token_urlsafe(32),
