@@ -1,15 +1,27 @@
-"""Consistent, timestamped backups of the warehouse, and their restore.
+"""Encrypted, signed, timestamped backups of the warehouse, and their restore.
 
     python -m retailinsight.sauvegarde creer     [--entrepot W] [--dossier backups] [--garder 7]
+    python -m retailinsight.sauvegarde verifier  BACKUP
     python -m retailinsight.sauvegarde restaurer BACKUP --vers NOUVEL_ENTREPOT
     python -m retailinsight.sauvegarde lister    [--dossier backups]
 
-`creer` takes the warehouse lock (no refresh runs meanwhile), writes DuckDB's
-`EXPORT DATABASE` (Parquet) into `<dossier>/<UTC timestamp>/` from one read-only connection,
-then a `manifest.json` with every table's row count and every file's SHA-256; it rotates
-backups beyond the `--garder` most recent. `restaurer` checks every checksum first, refuses a
-backup that does not match, then `IMPORT DATABASE` into a new warehouse file (never over an
-existing one) and checks the row counts against the manifest.
+Every command but `lister` needs the key `BESTMARKET_CLE_SAUVEGARDE`, from the environment
+only (at least 128 bits; never stored beside the backups). Two distinct subkeys are derived
+from it by HMAC-SHA256: one encrypts, one signs.
+
+`creer` takes the warehouse lock (no refresh runs meanwhile), attaches the warehouse read-only
+and copies every table into one DuckDB file encrypted with DuckDB's database encryption (AES
+GCM), `<dossier>/<UTC timestamp>/sauvegarde.duckdb`; then writes `manifest.json` with every
+table's row count, the file's SHA-256 and an HMAC signature over the whole manifest. Folders
+are created 0700, files 0600; backups beyond the `--garder` most recent are deleted.
+
+`restaurer` executes no SQL text read from the backup folder. It refuses, before writing
+anything, a backup whose folder holds other files than these two, whose manifest signature
+does not match (edited, or another key), or whose file does not match its checksum. Then it
+attaches the encrypted file read-only, checks that it holds exactly the manifest's tables and
+nothing else (no view, macro, sequence or type), and copies them, with DuckDB's file access
+disabled, into a new warehouse file (never over an existing one) under a temporary name,
+renamed only once the row counts match the manifest: a failed restore leaves no warehouse.
 """
 
 from __future__ import annotations
@@ -17,22 +29,70 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from retailinsight.dbt_plugin import chemin_extension
+from retailinsight.publication import BITS_MINIMUM, GENERER_CLE, bits_estimes
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
                                       verrou)
 
+VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
+FORMAT = 2  # 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest
+FICHIER = "sauvegarde.duckdb"
 MANIFESTE = "manifest.json"
 
 
 class SauvegardeInvalide(RuntimeError):
-    """A backup is incomplete, altered or does not match its manifest."""
+    """A backup is incomplete, altered, injected or does not match its signed manifest."""
+
+
+class CleInvalide(RuntimeError):
+    """The backup key is missing or too weak."""
+
+
+@dataclass(frozen=True)
+class Cles:
+    """The subkeys derived from the backup key; `identifiant` names the key in the manifest
+    (a one-way derivation, so that a wrong key is told apart from an edited manifest)."""
+    chiffrement: str
+    signature: bytes
+    identifiant: str
+
+
+def cles(cle: str | None = None) -> Cles:
+    """Subkeys of `cle` (default: the environment's `BESTMARKET_CLE_SAUVEGARDE`); refuse a
+    missing key or one under BITS_MINIMUM bits of estimated entropy."""
+    cle = os.environ.get(VARIABLE_CLE) if cle is None else cle
+    if not cle:
+        raise CleInvalide(f"no backup key: set {VARIABLE_CLE}; generate one with {GENERER_CLE} "
+                          "and keep it apart from the backups (nothing was written)")
+    if bits_estimes(cle) < BITS_MINIMUM:
+        raise CleInvalide(f"the backup key ({VARIABLE_CLE}) is too weak: at least "
+                          f"{BITS_MINIMUM} bits of entropy are required; generate one with "
+                          f"{GENERER_CLE} (nothing was written)")
+
+    def derivee(usage: str) -> hmac.HMAC:
+        return hmac.new(cle.encode(), usage.encode(), hashlib.sha256)
+
+    return Cles(chiffrement=derivee("chiffrement").hexdigest(),
+                signature=derivee("signature").digest(),
+                identifiant=derivee("identifiant").hexdigest()[:16])
+
+
+def signer(manifeste: dict, cle_signature: bytes) -> str:
+    """HMAC-SHA256 of the manifest without its `signature` entry, in a canonical form."""
+    contenu = {k: v for k, v in manifeste.items() if k != "signature"}
+    texte = json.dumps(contenu, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(cle_signature, texte.encode(), hashlib.sha256).hexdigest()
 
 
 def _sha256(chemin: Path) -> str:
@@ -43,18 +103,81 @@ def _sha256(chemin: Path) -> str:
     return empreinte.hexdigest()
 
 
-def comptes_tables(base: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Row count of every table of the connection's database, keyed `schema.table`."""
+def identifiant_sql(nom: str) -> str:
+    """`nom` as a quoted SQL identifier, double quotes doubled."""
+    return '"' + nom.replace('"', '""') + '"'
+
+
+def comptes_tables(base: duckdb.DuckDBPyConnection, catalogue: str) -> dict[str, int]:
+    """Row count of every table of the attached database `catalogue`, keyed `schema.table`."""
     tables = base.execute(
         "select schema_name, table_name from duckdb_tables() "
-        "where database_name = current_database() order by 1, 2").fetchall()
-    return {f"{s}.{t}": base.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
-            for s, t in tables}
+        "where database_name = ? order by 1, 2", [catalogue]).fetchall()
+    return {f"{s}.{t}": base.execute("select count(*) from " + ".".join(
+        identifiant_sql(nom) for nom in (catalogue, s, t))).fetchone()[0] for s, t in tables}
 
 
-def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetime | None = None
-          ) -> Path:
-    """Write a backup of `entrepot` into a new timestamped folder of `dossier`; return it."""
+def objets_hors_tables(base: duckdb.DuckDBPyConnection, catalogue: str) -> list[str]:
+    """Views, macros, sequences, types and indexes of `catalogue`: objects that hold SQL text
+    or expressions. A backup holds tables only (dbt recreates the rest)."""
+    requetes = {
+        "view": "select schema_name, view_name from duckdb_views() "
+                "where database_name = ? and not internal",
+        "macro": "select schema_name, function_name from duckdb_functions() "
+                 "where database_name = ? and not internal",
+        "sequence": "select schema_name, sequence_name from duckdb_sequences() "
+                    "where database_name = ?",
+        "type": "select schema_name, type_name from duckdb_types() "
+                "where database_name = ? and not internal",
+        "index": "select schema_name, index_name from duckdb_indexes() where database_name = ?",
+    }
+    return [f"{genre} {s}.{n}" for genre, sql in requetes.items()
+            for s, n in base.execute(sql, [catalogue]).fetchall()]
+
+
+@contextmanager
+def prive():
+    """Files and folders created meanwhile (DuckDB's included) are for their owner only."""
+    ancien = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(ancien)
+
+
+def copier_chiffre(entrepot: Path, fichier: Path, cle_chiffrement: str) -> dict[str, int]:
+    """Copy every table of `entrepot` (attached read-only) into the new encrypted DuckDB file
+    `fichier`, in one transaction; return the row counts, checked on both sides."""
+    with duckdb.connect() as base:
+        # DuckDB spills beside the file it writes, in the backup's private folder.
+        base.execute(f"set temp_directory = {litteral(fichier.with_name('.tmp'))}")
+        base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
+        base.execute(f"attach {litteral(entrepot)} as entrepot (read_only)")
+        autres = objets_hors_tables(base, "entrepot")
+        if autres:
+            raise SauvegardeInvalide(f"{entrepot} holds objects a backup does not keep "
+                                     f"({', '.join(autres)}): backups hold tables only "
+                                     "(nothing was written)")
+        base.execute(f"attach {litteral(fichier)} as sauvegarde "
+                     f"(encryption_key {litteral(cle_chiffrement)})")
+        base.execute("begin")
+        comptes = comptes_tables(base, "entrepot")
+        base.execute("copy from database entrepot to sauvegarde")
+        base.execute("commit")
+        copies = comptes_tables(base, "sauvegarde")
+        base.execute("detach sauvegarde")
+    shutil.rmtree(fichier.with_name(".tmp"), ignore_errors=True)
+    if copies != comptes:
+        raise SauvegardeInvalide(f"backup of {entrepot}: row counts of the copy differ from "
+                                 "the warehouse (nothing was written)")
+    return comptes
+
+
+def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetime | None = None,
+          cle: str | None = None) -> Path:
+    """Write an encrypted, signed backup of `entrepot` into a new timestamped folder of
+    `dossier`; return it. `cle` defaults to the environment's BESTMARKET_CLE_SAUVEGARDE."""
+    sous_cles = cles(cle)
     if not entrepot.is_file():
         raise FileNotFoundError(f"warehouse not found: {entrepot}")
     maintenant = maintenant or dt.datetime.now(dt.timezone.utc)
@@ -62,31 +185,55 @@ def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetim
     provisoire = cible.with_name(cible.name + ".en-cours")
     with verrou(entrepot, "backup"):
         shutil.rmtree(provisoire, ignore_errors=True)
-        provisoire.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(entrepot), read_only=True) as base:
-            comptes = comptes_tables(base)
-            base.execute(f"export database {litteral(provisoire)} (format parquet)")
-        fichiers = {str(f.relative_to(provisoire)): _sha256(f)
-                    for f in sorted(provisoire.rglob("*")) if f.is_file()}
-        manifeste = {
-            "cree_le": maintenant.isoformat(),
-            "entrepot": str(entrepot),
-            "duckdb": duckdb.__version__,
-            "tables": comptes,
-            "fichiers": fichiers,
-        }
-        (provisoire / MANIFESTE).write_text(json.dumps(manifeste, indent=2, ensure_ascii=False))
-        os.replace(provisoire, cible)
+        if not dossier.is_dir():
+            dossier.mkdir(parents=True, exist_ok=True)
+            os.chmod(dossier, 0o700)
+        try:
+            with prive():
+                provisoire.mkdir()
+                comptes = copier_chiffre(entrepot, provisoire / FICHIER, sous_cles.chiffrement)
+                if os.listdir(provisoire) != [FICHIER]:
+                    raise SauvegardeInvalide(f"backup of {entrepot}: DuckDB left other files "
+                                             f"than {FICHIER}: {sorted(os.listdir(provisoire))}")
+                manifeste = {
+                    "format": FORMAT,
+                    "cree_le": maintenant.isoformat(),
+                    "entrepot": str(entrepot),
+                    "duckdb": duckdb.__version__,
+                    "cle": sous_cles.identifiant,
+                    "tables": comptes,
+                    "fichiers": {FICHIER: _sha256(provisoire / FICHIER)},
+                }
+                manifeste["signature"] = signer(manifeste, sous_cles.signature)
+                (provisoire / MANIFESTE).write_text(
+                    json.dumps(manifeste, indent=2, ensure_ascii=False))
+            for chemin, mode in ((provisoire / FICHIER, 0o600), (provisoire / MANIFESTE, 0o600),
+                                 (provisoire, 0o700)):
+                os.chmod(chemin, mode)  # whatever the umask said: owner only
+            os.replace(provisoire, cible)
+        except BaseException:
+            shutil.rmtree(provisoire, ignore_errors=True)
+            raise
     rotation(dossier, garder)
     return cible
 
 
 def lister(dossier: Path) -> list[Path]:
-    """Complete backups of `dossier`, oldest first."""
+    """Complete backups of `dossier` (older formats included), oldest first."""
     if not dossier.is_dir():
         return []
     return sorted(d for d in dossier.iterdir()
                   if d.is_dir() and not d.name.endswith(".en-cours") and (d / MANIFESTE).is_file())
+
+
+def format_sauvegarde(sauvegarde: Path) -> int | None:
+    """The format a backup's manifest claims (1 for the older, unsigned Parquet exports), or
+    None when its manifest is unreadable. Claims only: `verifier` checks them."""
+    try:
+        manifeste = json.loads((sauvegarde / MANIFESTE).read_text())
+    except (OSError, ValueError):
+        return None
+    return manifeste.get("format", 1) if isinstance(manifeste, dict) else None
 
 
 def rotation(dossier: Path, garder: int) -> list[Path]:
@@ -99,39 +246,91 @@ def rotation(dossier: Path, garder: int) -> list[Path]:
     return anciennes
 
 
-def verifier(sauvegarde: Path) -> dict:
-    """Return the manifest of `sauvegarde` after checking every file against it."""
+def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
+    """Return the manifest of `sauvegarde` after checking its signature under the backup key,
+    that the folder holds exactly the manifest's files, and every file's SHA-256."""
+    sous_cles = cles(cle)
     chemin = sauvegarde / MANIFESTE
-    if not chemin.is_file():
+    if sauvegarde.is_symlink() or not sauvegarde.is_dir() or not chemin.is_file():
         raise SauvegardeInvalide(f"{sauvegarde}: no {MANIFESTE}, not a complete backup")
-    manifeste = json.loads(chemin.read_text())
-    presents = {str(f.relative_to(sauvegarde)) for f in sauvegarde.rglob("*")
-                if f.is_file() and f.name != MANIFESTE}
-    if presents != set(manifeste["fichiers"]):
+    try:
+        manifeste = json.loads(chemin.read_text())
+    except (UnicodeDecodeError, ValueError):
+        raise SauvegardeInvalide(f"{sauvegarde}: {MANIFESTE} is not valid JSON") from None
+    if not isinstance(manifeste, dict) or manifeste.get("format", 1) != FORMAT:
+        raise SauvegardeInvalide(
+            f"{sauvegarde}: not a backup of format {FORMAT} (an older backup is unencrypted and "
+            "its manifest unsigned: it cannot be verified and is never restored; delete it "
+            "once a new backup exists)")
+    if manifeste.get("cle") != sous_cles.identifiant:
+        raise SauvegardeInvalide(f"{sauvegarde}: made with another key than the one in "
+                                 f"{VARIABLE_CLE} (wrong key, or the manifest was edited)")
+    if not hmac.compare_digest(str(manifeste.get("signature")),
+                               signer(manifeste, sous_cles.signature)):
+        raise SauvegardeInvalide(f"{sauvegarde}: manifest signature does not match: the "
+                                 f"manifest was edited after the backup was made")
+    attendus = {MANIFESTE, *manifeste["fichiers"]}
+    presents = set(os.listdir(sauvegarde))
+    if presents != attendus:
         raise SauvegardeInvalide(f"{sauvegarde}: files differ from the manifest "
-                                 f"(missing {sorted(set(manifeste['fichiers']) - presents)}, "
-                                 f"unexpected {sorted(presents - set(manifeste['fichiers']))})")
+                                 f"(missing {sorted(attendus - presents)}, "
+                                 f"unexpected {sorted(presents - attendus)})")
     for nom, attendu in manifeste["fichiers"].items():
-        if _sha256(sauvegarde / nom) != attendu:
+        fichier = sauvegarde / nom
+        if fichier.is_symlink() or not fichier.is_file():
+            raise SauvegardeInvalide(f"{sauvegarde}: {nom} is not a regular file")
+        if _sha256(fichier) != attendu:
             raise SauvegardeInvalide(f"{sauvegarde}: checksum mismatch on {nom}")
     return manifeste
 
 
-def restaurer(sauvegarde: Path, vers: Path) -> dict[str, int]:
+def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str, int]:
     """Restore `sauvegarde` into the new warehouse file `vers`; return its row counts."""
-    manifeste = verifier(sauvegarde)
+    sous_cles = cles(cle)
+    manifeste = verifier(sauvegarde, cle)
     if vers.exists():
         raise FileExistsError(f"{vers} exists: restore into a new file, then swap it in")
-    vers.parent.mkdir(parents=True, exist_ok=True)
     provisoire = vers.with_name(vers.name + ".en-cours")
-    provisoire.unlink(missing_ok=True)
-    with duckdb.connect(str(provisoire)) as base:
-        base.execute(f"import database {litteral(sauvegarde)}")
-        comptes = comptes_tables(base)
-    if comptes != manifeste["tables"]:
-        provisoire.unlink(missing_ok=True)
-        raise SauvegardeInvalide(f"{sauvegarde}: restored row counts differ from the manifest")
-    os.replace(provisoire, vers)
+    restes = (provisoire, provisoire.with_name(provisoire.name + ".wal"))
+    temporaire = provisoire.with_name(provisoire.name + ".tmp")
+    with prive(), duckdb.connect() as base:
+        base.execute(f"set temp_directory = {litteral(temporaire)}")
+        base.execute(f"attach {litteral(sauvegarde / FICHIER)} as sauvegarde "
+                     f"(read_only, encryption_key {litteral(sous_cles.chiffrement)})")
+        tables = set(comptes_tables(base, "sauvegarde"))
+        autres = objets_hors_tables(base, "sauvegarde")
+        if tables != set(manifeste["tables"]) or autres:
+            raise SauvegardeInvalide(
+                f"{sauvegarde}: the backup file holds other objects than the manifest's tables "
+                f"(unexpected {[*sorted(tables - set(manifeste['tables'])), *autres]}, "
+                f"missing {sorted(set(manifeste['tables']) - tables)})")
+        with verrou(vers, "restore"):
+            if vers.exists():
+                raise FileExistsError(f"{vers} exists: restore into a new file, then swap it in")
+            try:
+                # What a killed restore left: its working copy, and DuckDB's spill folder.
+                for reste in restes:
+                    reste.unlink(missing_ok=True)
+                shutil.rmtree(temporaire, ignore_errors=True)
+                base.execute(f"attach {litteral(provisoire)} as restauree")
+                # Nothing in the copy may reach a file: DuckDB's file access is off from here.
+                base.execute("set enable_external_access = false")
+                base.execute("set lock_configuration = true")
+                base.execute("copy from database sauvegarde to restauree")
+                comptes = comptes_tables(base, "restauree")
+                base.execute("detach restauree")
+                if comptes != manifeste["tables"]:
+                    raise SauvegardeInvalide(
+                        f"{sauvegarde}: restored row counts differ from the manifest")
+                os.chmod(provisoire, 0o600)  # the warehouse holds feedback rows: owner only
+                os.replace(provisoire, vers)
+            except BaseException:
+                base.close()  # first, so that DuckDB writes nothing more after the cleanup
+                for reste in restes:
+                    reste.unlink(missing_ok=True)
+                raise
+            finally:
+                shutil.rmtree(temporaire, ignore_errors=True)
     return comptes
 
 
@@ -144,6 +343,8 @@ def main(argv=None) -> int:
     p_creer.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
     p_creer.add_argument("--garder", type=int, default=int(os.environ.get(
         "BESTMARKET_BACKUP_KEEP", "7")), help="number of backups kept (default 7)")
+    p_verifier = commandes.add_parser("verifier", help="check a backup without restoring it")
+    p_verifier.add_argument("sauvegarde", type=Path)
     p_restaurer = commandes.add_parser("restaurer", help="restore a backup into a new file")
     p_restaurer.add_argument("sauvegarde", type=Path)
     p_restaurer.add_argument("--vers", type=Path, required=True)
@@ -153,16 +354,24 @@ def main(argv=None) -> int:
     try:
         if args.commande == "creer":
             print(creer(args.entrepot, args.dossier, args.garder))
+        elif args.commande == "verifier":
+            manifeste = verifier(args.sauvegarde)
+            print(f"{args.sauvegarde}: valid, {len(manifeste['tables'])} tables, "
+                  f"made {manifeste['cree_le']}")
         elif args.commande == "restaurer":
             comptes = restaurer(args.sauvegarde, args.vers)
             print(f"restored {len(comptes)} tables into {args.vers}")
         else:
             for sauvegarde in lister(args.dossier):
-                print(sauvegarde)
+                if format_sauvegarde(sauvegarde) == FORMAT:
+                    print(sauvegarde)
+                else:
+                    print(f"{sauvegarde}\t(older format: unencrypted, unsigned, never restored; "
+                          "delete it)")
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
-    except (SauvegardeInvalide, FileExistsError, FileNotFoundError) as erreur:
+    except (SauvegardeInvalide, CleInvalide, FileExistsError, FileNotFoundError) as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return 1
     return 0
