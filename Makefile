@@ -35,12 +35,18 @@ report: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.rapport
 
 # The nightly refresh, step for step as .github/workflows/nightly.yml runs it (a test checks).
+# Its incremental state lives between nights as an encrypted backup in cache-chiffre/
+# (BESTMARKET_CLE_SAUVEGARDE), restored only when no warehouse is there; the retention purge
+# (BESTMARKET_RETENTION_MOIS, default 36) runs every night.
 nightly: $(BIN)/.installed
+	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre
 	$(BIN)/dbt source freshness
 	$(BIN)/python -m retailinsight.rafraichir build
+	$(BIN)/python -m retailinsight.rgpd purger
 	$(BIN)/dbt docs generate
 	$(BIN)/python -m retailinsight.rapport
 	$(BIN)/python -m retailinsight.resume
+	$(BIN)/python -m retailinsight.sauvegarde creer --dossier cache-chiffre --garder 1
 
 sample: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.generateur --sortie data/echantillon --lignes 3000 --graine 42

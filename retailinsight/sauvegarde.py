@@ -4,6 +4,7 @@
     python -m retailinsight.sauvegarde verifier  BACKUP
     python -m retailinsight.sauvegarde restaurer BACKUP --vers NOUVEL_ENTREPOT
     python -m retailinsight.sauvegarde lister    [--dossier backups]
+    python -m retailinsight.sauvegarde reprendre [--dossier backups] [--entrepot W]
 
 Every command but `lister` needs the key `BESTMARKET_CLE_SAUVEGARDE`, from the environment
 only (at least 128 bits; never stored beside the backups). Two distinct subkeys are derived
@@ -22,6 +23,10 @@ attaches the encrypted file read-only, checks that it holds exactly the manifest
 nothing else (no view, macro, sequence or type), and copies them, with DuckDB's file access
 disabled, into a new warehouse file (never over an existing one) under a temporary name,
 renamed only once the row counts match the manifest: a failed restore leaves no warehouse.
+
+`reprendre` restores the latest backup as the warehouse when there is none yet: the nightly
+job keeps its incremental state between runs as an encrypted backup in its cache, never as a
+plain warehouse file.
 """
 
 from __future__ import annotations
@@ -334,6 +339,20 @@ def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str,
     return comptes
 
 
+def reprendre(dossier: Path, entrepot: Path) -> str:
+    """Restore the latest current-format backup of `dossier` as `entrepot` if no warehouse
+    exists there (a CI runner starts empty; its cache holds only encrypted backups); otherwise
+    leave everything as it is. Return what was done."""
+    if entrepot.exists():
+        return f"warehouse {entrepot} present: nothing restored"
+    recentes = [s for s in lister(dossier) if format_sauvegarde(s) == FORMAT]
+    if not recentes:
+        return f"no backup in {dossier}: the refresh builds the warehouse from the exports"
+    entrepot.parent.mkdir(parents=True, exist_ok=True)
+    comptes = restaurer(recentes[-1], entrepot)
+    return f"restored {len(comptes)} tables of {recentes[-1]} into {entrepot}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commandes = parser.add_subparsers(dest="commande", required=True)
@@ -350,6 +369,11 @@ def main(argv=None) -> int:
     p_restaurer.add_argument("--vers", type=Path, required=True)
     p_lister = commandes.add_parser("lister", help="list the backups")
     p_lister.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
+    p_reprendre = commandes.add_parser(
+        "reprendre", help="restore the latest backup of --dossier as the warehouse, when there "
+        "is no warehouse yet (the nightly job's encrypted cache)")
+    p_reprendre.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
+    p_reprendre.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     args = parser.parse_args(argv)
     try:
         if args.commande == "creer":
@@ -361,6 +385,8 @@ def main(argv=None) -> int:
         elif args.commande == "restaurer":
             comptes = restaurer(args.sauvegarde, args.vers)
             print(f"restored {len(comptes)} tables into {args.vers}")
+        elif args.commande == "reprendre":
+            print(reprendre(args.dossier, args.entrepot))
         else:
             for sauvegarde in lister(args.dossier):
                 if format_sauvegarde(sauvegarde) == FORMAT:

@@ -173,29 +173,35 @@ def test_purge_des_lignes_sans_date_lisible(dossier_genere, tmp_path):
 
 def test_fichiers_publies_apres_effacement(entrepot_genere, dossier_genere, tmp_path):
     """After an erasure the published audience files are republished without the erased
-    feedback; a file whose key is not in the environment is removed, not left stale."""
+    feedback; a file whose key is not in the environment is removed, not left stale; the
+    backups made before, which still hold it, are listed."""
     entrepot = tmp_path / "w.duckdb"
     shutil.copy(entrepot_genere, entrepot)
     cles = {a: secrets.token_urlsafe(32) for a in ("service_client", "equipe_data", "direction")}
     env = {variable_cle(a): c for a, c in cles.items()}
-    publication = tmp_path / "publication"
+    env["BESTMARKET_CLE_SAUVEGARDE"] = secrets.token_urlsafe(32)
+    publication, sauvegardes = tmp_path / "publication", tmp_path / "sauvegardes"
     ancien = dict(os.environ)
     os.environ.update(env)
     try:
         lancer_module("retailinsight.publication", "--entrepot", entrepot, "--dossier",
                       publication, "--audience", "service_client", "--audience", "equipe_data",
                       "--audience", "direction", dossier_brut=dossier_genere, entrepot=entrepot)
+        lancer_module("retailinsight.sauvegarde", "creer", "--entrepot", entrepot, "--dossier",
+                      sauvegardes, dossier_brut=dossier_genere, entrepot=entrepot)
         del os.environ[variable_cle("direction")]
         cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
         resultat = lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, "--entrepot",
-                                 entrepot, "--publication", publication,
-                                 dossier_brut=dossier_genere, entrepot=entrepot)
+                                 entrepot, "--publication", publication, "--sauvegardes",
+                                 sauvegardes, dossier_brut=dossier_genere, entrepot=entrepot)
     finally:
         os.environ.clear()
         os.environ.update(ancien)
     assert "republished service_client" in resultat.stdout
     assert "removed stale published file" in resultat.stdout
     assert not (publication / "direction.duckdb").exists()
+    (sauvegarde,) = list(sauvegardes.iterdir())
+    assert f"warning: backup {sauvegarde} was made before this operation" in resultat.stderr
     for audience in ("service_client", "equipe_data"):
         with duckdb.connect() as base:
             base.execute(f"attach '{publication / (audience + '.duckdb')}' as f "

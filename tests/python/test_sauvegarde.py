@@ -285,3 +285,19 @@ def test_rotation(entrepot_genere, tmp_path):
     restantes = lister(tmp_path / "b")
     assert [s.name[:8] for s in restantes] == ["20260103", "20260104", "20260105"]
     assert rotation(tmp_path / "b", 1) == restantes[:2]
+
+
+def test_reprendre_le_cache_chiffre(sauvegarde_modele, entrepot_genere, tmp_path):
+    """The nightly job's first step: the latest backup becomes the warehouse only when there
+    is none; an existing warehouse is never overwritten; an empty cache restores nothing."""
+    from retailinsight.sauvegarde import reprendre
+
+    entrepot = tmp_path / "nuit" / "w.duckdb"
+    assert reprendre(tmp_path / "vide", entrepot).startswith("no backup in")
+    assert not entrepot.exists()
+    assert reprendre(sauvegarde_modele.parent, entrepot).startswith("restored")
+    for table in tables(entrepot_genere):
+        assert contenu_table(entrepot, table) == contenu_table(entrepot_genere, table), table
+    avant = entrepot.read_bytes()
+    assert "nothing restored" in reprendre(sauvegarde_modele.parent, entrepot)
+    assert entrepot.read_bytes() == avant

@@ -76,3 +76,24 @@ def test_artefacts_produits_par_les_commandes():
     rapport = (RACINE / "retailinsight" / "rapport.py").read_text()
     assert 'Path("rapport/rapport_nps.html")' in rapport
 
+
+
+def test_cache_chiffre_et_purge_nocturne():
+    """The Actions cache holds only encrypted backups (the folder `sauvegarde creer` writes and
+    `sauvegarde reprendre` reads), never the warehouse; the retention purge runs every night,
+    after the refresh and before anything is published."""
+    _, pas, commandes = _commandes_workflow()
+    caches = [e["with"]["path"].split() for e in pas
+              if e.get("uses", "").startswith("actions/cache")]
+    for chemins in caches:
+        assert chemins == ["cache-chiffre"], chemins
+    assert any(c.startswith(".venv/bin/python -m retailinsight.sauvegarde creer --dossier "
+                            "cache-chiffre") for c in commandes)
+    assert ".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre" \
+        in commandes
+    flux, _, _ = _commandes_workflow()
+    assert "secrets.BESTMARKET_CLE_SAUVEGARDE" in flux["jobs"]["refresh"]["env"][
+        "BESTMARKET_CLE_SAUVEGARDE"]
+    purge = commandes.index(".venv/bin/python -m retailinsight.rgpd purger")
+    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir build") < purge
+    assert purge < commandes.index(".venv/bin/dbt docs generate")
