@@ -2,12 +2,14 @@
 
 import datetime as dt
 import hashlib
+import os
 import sqlite3
-import tracemalloc
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
-from conftest import ECHANTILLON, lire_csv
+from conftest import ECHANTILLON, RACINE, lire_csv
 from retailinsight.generateur import generer
 
 
@@ -78,12 +80,18 @@ def test_distributions_realistes():
 
 
 def test_memoire_bornee(tmp_path):
-    """Memory does not grow with the row count: 20k and 200k rows peak at about the same."""
+    """Memory does not grow with the row count: 100k and 400k rows (2 and 8 chunks of
+    TAILLE_LOT) peak at about the same resident size, measured on the generating process."""
     pics = []
-    for nb in (20_000, 200_000):
-        tracemalloc.start()
-        generer(tmp_path / str(nb), nb, 3)
-        pics.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-    assert pics[1] < 2 * pics[0] + 5_000_000
-    assert pics[1] < 60_000_000
+    for nb in (100_000, 400_000):
+        processus = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from retailinsight.generateur import generer; "
+             "generer(sys.argv[1], int(sys.argv[2]), 3)", str(tmp_path / str(nb)), str(nb)],
+            cwd=RACINE)
+        _, statut, usage = os.wait4(processus.pid, 0)
+        processus.returncode = os.waitstatus_to_exitcode(statut)
+        assert processus.returncode == 0
+        pics.append(usage.ru_maxrss * 1024)  # kilobytes on Linux
+    assert len(lire_csv(tmp_path / "400000" / "retour_client.csv")) > 100_000
+    assert pics[1] < pics[0] * 1.25 + 5_000_000, pics
+    assert pics[1] < 150_000_000, pics

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from conftest import lancer_dbt, lire_csv, requete, une_fois
+from conftest import SANS_TESTS_UNITAIRES, lancer_dbt, lire_csv, requete, une_fois
 from retailinsight.generateur import generer
 
 # (raw CSV line, expected start of the rejection reason)
@@ -57,11 +57,12 @@ def entrepot_invalide(tmp_path_factory):
         ligne[1] = (ligne[1] + 1) % 11
         (dossier / "cle_conflit").write_text(str(ligne[0]))
         _ajouter(brut / "retour_client.csv", [";".join(map(str, ligne))])
-        lancer_dbt("build", dossier_brut=brut, entrepot=dossier / "invalide.duckdb",
+        lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=brut,
+                   entrepot=dossier / "w.duckdb",
                    cible=dossier / "target")
 
     dossier = une_fois(tmp_path_factory, "invalide", construire)
-    return dossier / "brut", dossier / "invalide.duckdb", int((dossier / "cle_conflit").read_text())
+    return dossier / "brut", dossier / "w.duckdb", int((dossier / "cle_conflit").read_text())
 
 
 @pytest.mark.parametrize("ligne, motif", LIGNES_RETOUR_INVALIDES)
@@ -117,7 +118,8 @@ def test_brut_egal_retenu_plus_rejete(entrepot_invalide):
 def test_fichier_manquant_arrete_le_build(tmp_path, fichier):
     generer(tmp_path / "brut", 50, 2)
     (tmp_path / "brut" / fichier).unlink()
-    resultat = lancer_dbt("build", dossier_brut=tmp_path / "brut", entrepot=tmp_path / "w.duckdb",
+    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+                          entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0
     assert f"raw file missing: {tmp_path / 'brut' / fichier}" in resultat.stdout
@@ -126,7 +128,8 @@ def test_fichier_manquant_arrete_le_build(tmp_path, fichier):
 def test_base_crm_illisible_arrete_le_build(tmp_path):
     generer(tmp_path / "brut", 50, 2)
     (tmp_path / "brut" / "Satisfaction.db").write_text("ceci n'est pas une base")
-    resultat = lancer_dbt("build", dossier_brut=tmp_path / "brut", entrepot=tmp_path / "w.duckdb",
+    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+                          entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0
     assert "Satisfaction.db is not a SQLite database" in resultat.stdout
@@ -136,7 +139,8 @@ def test_csv_mal_encode_arrete_le_build(tmp_path):
     generer(tmp_path / "brut", 50, 2)
     with open(tmp_path / "brut" / "produit.csv", "ab") as fichier:
         fichier.write(b"999;Maison;Table \x81 manger\r\n")  # 0x81 is undefined in Windows-1252
-    resultat = lancer_dbt("build", dossier_brut=tmp_path / "brut", entrepot=tmp_path / "w.duckdb",
+    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+                          entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0
     assert "produit.csv" in resultat.stdout

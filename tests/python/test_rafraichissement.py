@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from conftest import contenu_table, lancer_dbt, rafraichir, requete, tables, une_fois
+from conftest import (SANS_TESTS_UNITAIRES, contenu_table, lancer_dbt, rafraichir, requete,
+                      tables, une_fois)
 from retailinsight.generateur import generer
 
 SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
@@ -35,7 +36,7 @@ def decouper(source, destination, choisir):
 
 
 # The next export holds only new and changed rows (a daily increment), not the whole CRM.
-INCREMENTS = ("build", "--vars", "{exports_complets: false}")
+INCREMENTS = ("build", *SANS_TESTS_UNITAIRES, "--vars", "{exports_complets: false}")
 TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin"]
 
 

@@ -8,8 +8,9 @@ import shutil
 import sqlite3
 
 import duckdb
+import pytest
 
-from conftest import lancer_module, lire_csv, rafraichir, requete, tables
+from conftest import lancer_module, lire_csv, rafraichir, requete, tables, une_fois
 from retailinsight.publication import variable_cle
 from reponses_attendues import comparer_toutes, reponses
 
@@ -117,16 +118,35 @@ def _formes(entrepot, cle):
     return trouvees
 
 
-def test_effacement_de_toutes_les_formes_brutes(dossier_genere, tmp_path):
+CLE_SANS_DATE = 917263
+
+
+@pytest.fixture(scope="session")
+def entrepot_variantes(tmp_path_factory, dossier_genere):
+    """The generated exports plus the audit's lines (`_variantes` of the first CSV key, and a
+    line whose date cannot be read), refreshed once; tests change copies."""
+    def construire(dossier):
+        brut = shutil.copytree(dossier_genere, dossier / "brut")
+        _variantes(brut, lire_csv(brut / "retour_client.csv")[0][0], "2021-04-30")
+        with open(brut / "retour_client.csv", "ab") as fichier:
+            fichier.write(f"{CLE_SANS_DATE};3;24;28;30/04/2021;email;drive;1\r\n".encode())
+        rafraichir(brut, dossier / "w.duckdb")
+    return une_fois(tmp_path_factory, "variantes", construire)
+
+
+def copie_variantes(entrepot_variantes, tmp_path):
+    brut = shutil.copytree(entrepot_variantes / "brut", tmp_path / "brut")
+    entrepot = tmp_path / "w.duckdb"
+    shutil.copy(entrepot_variantes / "w.duckdb", entrepot)
+    return brut, entrepot
+
+
+def test_effacement_de_toutes_les_formes_brutes(entrepot_variantes, tmp_path):
     """The audit's lines: the key with a leading zero, with `,` separators, with spaces and
     quotes. After the erasure none is left in any table nor in the file's bytes, and the
     warning counts every raw line that holds the key."""
-    brut = tmp_path / "brut"
-    shutil.copytree(dossier_genere, brut)
-    cle, date = lire_csv(brut / "retour_client.csv")[0][0], "2021-04-30"
-    _variantes(brut, cle, date)
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(brut, entrepot)
+    brut, entrepot = copie_variantes(entrepot_variantes, tmp_path)
+    cle = lire_csv(brut / "retour_client.csv")[0][0]
     avant = _formes(entrepot, cle)
     # Different contents under one key: every copy is set aside (key conflict or malformed).
     assert sum(n for t, c, n in avant if t == "marts.fct_ligne_rejetee" and
@@ -151,24 +171,19 @@ def test_effacement_de_toutes_les_formes_brutes(dossier_genere, tmp_path):
             in resultat.stderr
 
 
-def test_purge_des_lignes_sans_date_lisible(dossier_genere, tmp_path):
+def test_purge_des_lignes_sans_date_lisible(entrepot_variantes, tmp_path):
     """A quarantined feedback line whose date cannot be read ages out by its load date: kept by
     a purge today, removed once its load date is beyond the retention."""
-    brut = tmp_path / "brut"
-    shutil.copytree(dossier_genere, brut)
-    with open(brut / "retour_client.csv", "ab") as fichier:
-        fichier.write(b"917263;3;24;28;30/04/2021;email;drive;1\r\n")
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(brut, entrepot)
-    assert _formes(entrepot, 917263)
+    brut, entrepot = copie_variantes(entrepot_variantes, tmp_path)
+    assert _formes(entrepot, CLE_SANS_DATE)
     aujourdhui = dt.date.today()
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", aujourdhui,
                   "--entrepot", entrepot, dossier_brut=brut, entrepot=entrepot)
-    assert _formes(entrepot, 917263), "loaded today: within the retention"
+    assert _formes(entrepot, CLE_SANS_DATE), "loaded today: within the retention"
     plus_tard = dt.date(aujourdhui.year + 3, aujourdhui.month, 1) + dt.timedelta(days=62)
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", plus_tard,
                   "--entrepot", entrepot, dossier_brut=brut, entrepot=entrepot)
-    assert _formes(entrepot, 917263) == []
+    assert _formes(entrepot, CLE_SANS_DATE) == []
 
 
 def test_fichiers_publies_apres_effacement(entrepot_genere, dossier_genere, tmp_path):

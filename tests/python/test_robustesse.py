@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (RACINE, amorcer_analyse, contenu_table, environnement,
+from conftest import (RACINE, SANS_TESTS_UNITAIRES, amorcer_analyse, contenu_table, environnement,
                       environnement_relatif, lancer_dbt, lancer_module, lire_csv, rafraichir,
                       requete, tables, une_fois)
 from retailinsight.generateur import generer
@@ -26,7 +26,8 @@ def _demarrer(dossier, entrepot):
     cible = entrepot.with_name(entrepot.stem + "-target")
     amorcer_analyse(cible, entrepot.name + ".en-cours")
     return subprocess.Popen(
-        [sys.executable, "-m", "retailinsight.rafraichir", "build", "--target-path", str(cible)],
+        [sys.executable, "-m", "retailinsight.rafraichir", "build", *SANS_TESTS_UNITAIRES,
+         "--target-path", str(cible)],
         cwd=entrepot.parent, env=environnement_relatif(dossier, entrepot),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -229,7 +230,8 @@ def test_le_build_dit_ce_qu_il_ecarte(entrepot_entrees_douteuses, tmp_path):
     brut, entrepot = entrepot_entrees_douteuses
     copie = tmp_path / "w.duckdb"
     shutil.copy(entrepot, copie)
-    resultat = lancer_dbt("build", dossier_brut=brut, entrepot=copie, cible=tmp_path / "t")
+    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=brut, entrepot=copie,
+                          cible=tmp_path / "t")
     sortie = resultat.stdout
     assert "WARN=0" not in sortie
     assert "assert_quarantaine_vide" in sortie
