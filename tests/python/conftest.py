@@ -255,3 +255,54 @@ def docs_echantillon(tmp_path_factory, entrepot_echantillon) -> Path:
         lancer_dbt("docs", "generate", dossier_brut=ECHANTILLON, entrepot=entrepot,
                    cible=dossier / "target")
     return une_fois(tmp_path_factory, "docs", generer) / "target"
+
+
+# The user's own folders: a test run must leave them exactly as it found them (issue 13). The
+# controller process (not a pytest-xdist worker) fingerprints them before the run and checks
+# after it; any change fails the run, naming the files.
+DOSSIERS_UTILISATEUR = ("target", "logs", "warehouse", "rapport", "backups", "publication",
+                        "cache-chiffre")
+
+
+def empreinte_dossiers_utilisateur() -> dict[str, tuple[int, int]]:
+    """{path: (size, mtime in ns)} of every file under the user's folders."""
+    empreinte = {}
+    for nom in DOSSIERS_UTILISATEUR:
+        if not (RACINE / nom).exists():
+            continue
+        empreinte[nom + "/"] = (0, 0)
+        for chemin in (RACINE / nom).rglob("*"):
+            if chemin.is_dir():
+                empreinte[str(chemin.relative_to(RACINE)) + "/"] = (0, 0)
+            elif chemin.is_file():
+                etat = chemin.stat()
+                empreinte[str(chemin.relative_to(RACINE))] = (etat.st_size, etat.st_mtime_ns)
+    return empreinte
+
+
+def pytest_sessionstart(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        session.config._dossiers_utilisateur = empreinte_dossiers_utilisateur()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    avant = getattr(session.config, "_dossiers_utilisateur", None)
+    if avant is None or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    apres = empreinte_dossiers_utilisateur()
+    changes = sorted(c for c in set(avant) | set(apres) if avant.get(c) != apres.get(c))
+    if changes:
+        print("\nFAILED: the test run changed the user's folders (tests must work in temporary "
+              "folders only):\n  " + "\n  ".join(changes[:50]), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# The longest tests start first, so that no worker is left with one at the end of the run.
+LONGS_D_ABORD = ("test_visite_readme.py", "test_rafraichissement.py", "test_qualite_projet.py",
+                 "test_robustesse.py", "test_rgpd.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: next((i for i, nom in enumerate(LONGS_D_ABORD)
+                                      if item.nodeid.split("::")[0].endswith(nom)),
+                                     len(LONGS_D_ABORD)))

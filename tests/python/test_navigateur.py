@@ -4,6 +4,8 @@ shown on the report equals the global NPS answer model."""
 
 import functools
 import http.server
+import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 from conftest import ECHANTILLON, RACINE, lancer_module, requete
 
 CHROMIUM = "/usr/bin/chromium"
-CAPTURES = RACINE / "rapport" / "captures"
+# Screenshots go to BESTMARKET_CAPTURES_DIR (CI may keep them), by default a temporary folder:
+# never into the project's own rapport/.
+CAPTURES = Path(os.environ.get("BESTMARKET_CAPTURES_DIR") or tempfile.mkdtemp(prefix="captures-"))
 ARGUMENTS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Known defects of the dbt-docs bundle itself (dbt-core 1.11): it requests two un-rendered

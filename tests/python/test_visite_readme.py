@@ -1,0 +1,85 @@
+"""The README's walk-through, run as written (issue 13): every command a user is shown works,
+in the README's order, on a fresh copy of the project, after `make run`.
+
+The commands are read from the README (between `<!-- visite:debut -->` and
+`<!-- visite:fin -->`), so the README and this test cannot drift apart. The copy holds the
+files git tracks (uncommitted edits included, nothing ignored: no warehouse, no target/), and
+uses the project's virtualenv; the user's own folders are never touched (the suite checks that
+too, see `conftest.pytest_sessionfinish`)."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import RACINE
+
+DEBUT, FIN = "<!-- visite:debut -->", "<!-- visite:fin -->"
+# A line that reports a failure: an error, a Python traceback, a dbt error count above zero.
+ERREUR = re.compile(r"(?i)(^|[^a-z_])(error|erreur|traceback)(?!=0)([^a-z_]|$)")
+
+
+def commandes_readme() -> list[str]:
+    texte = (RACINE / "README.md").read_text()
+    assert DEBUT in texte and FIN in texte, "the README has no walk-through block"
+    bloc = texte.split(DEBUT, 1)[1].split(FIN, 1)[0]
+    lignes = bloc.strip().splitlines()
+    assert lignes[0] == "```sh" and lignes[-1] == "```", "the walk-through is one sh block"
+    return [l for l in lignes[1:-1] if l.strip() and not l.lstrip().startswith("#")]
+
+
+def copie_fraiche(destination: Path) -> Path:
+    """The project as a fresh clone would have it: the files git tracks or would track."""
+    fichiers = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=RACINE,
+        capture_output=True, check=True).stdout.decode().split("\0")
+    for nom in filter(None, fichiers):
+        source = RACINE / nom
+        if source.is_file():
+            (destination / nom).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / nom)  # mtimes kept: make sees nothing to redo
+    (destination / ".venv").symlink_to(RACINE / ".venv")
+    return destination
+
+
+# Wording that names errors without reporting one (the summary's NPS tables).
+SANS_ERREUR = ("margin of error",)
+
+
+def lignes_en_erreur(sortie: str) -> list[str]:
+    return [l for l in sortie.splitlines() if ERREUR.search(l) and "ERROR=0" not in l
+            and not any(m in l for m in SANS_ERREUR)]
+
+
+def test_le_readme_montre_les_deux_commandes():
+    texte = (RACINE / "README.md").read_text()
+    bloc = texte.split("## Two commands on a fresh machine", 1)[1].split("##", 1)[0]
+    assert re.search(r"^make run\b", bloc, re.M) and re.search(r"^make test\b", bloc, re.M)
+    assert commandes_readme()[0] == "make run"
+
+
+def test_visite_du_readme(tmp_path):
+    if not (RACINE / ".venv" / "bin" / ".installed").is_file():
+        pytest.skip("the virtualenv is made by `make run` / `make test`")
+    projet = copie_fraiche(tmp_path / "clone")
+    env = {c: v for c, v in os.environ.items()
+           if not c.startswith(("BESTMARKET_", "DBT_", "PYTEST_"))}
+    env.update(HOME=str(tmp_path / "home"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    (tmp_path / "home").mkdir()
+    # One shell for the whole walk-through (the `export` lines carry over); each command is
+    # announced, so a failure names it.
+    script = "set -eo pipefail\n" + "".join(
+        f"echo '>>> {i}'\n{c}\n" for i, c in enumerate(commandes_readme()))
+    resultat = subprocess.run(["bash", "-c", script], cwd=projet, env=env,
+                              capture_output=True, text=True, timeout=900)
+    sortie = resultat.stdout + resultat.stderr
+    derniere = max([int(m) for m in re.findall(r"^>>> (\d+)$", resultat.stdout, re.M)] or [0])
+    assert resultat.returncode == 0, \
+        f"`{commandes_readme()[derniere]}` failed:\n{sortie[-5000:]}"
+    assert derniere == len(commandes_readme()) - 1
+    assert lignes_en_erreur(sortie) == [], sortie[-5000:]
+    assert (projet / "warehouse" / "restaure.duckdb").is_file()
+    assert (projet / "rapport" / "rapport_nps.html").is_file()
