@@ -13,6 +13,11 @@
     {{ return(adapter.dispatch('correspond', 'retailinsight360')(expression, motif)) }}
 {%- endmacro %}
 
+{% macro spark__correspond(expression, motif) -%}
+    {#- Spark's string literals read `\\` as an escape: the pattern's backslashes doubled. -#}
+    ({{ expression }} rlike '^(?:{{ motif | replace('\\', '\\\\') }})$')
+{%- endmacro %}
+
 {% macro default__correspond(expression, motif) -%}
     ({{ expression }} rlike '^(?:{{ motif }})$')
 {%- endmacro %}
@@ -47,6 +52,11 @@
     {{ return(adapter.dispatch('date_iso_ou_nulle', 'retailinsight360')(texte)) }}
 {%- endmacro %}
 
+{% macro spark__date_iso_ou_nulle(texte) -%}
+    {#- Spark's ANSI mode makes to_date fail on an impossible day: try_to_date gives null. -#}
+    try_to_date({{ texte }}, 'yyyy-MM-dd')
+{%- endmacro %}
+
 {% macro default__date_iso_ou_nulle(texte) -%}
     to_date({{ texte }}, 'yyyy-MM-dd')
 {%- endmacro %}
@@ -57,7 +67,20 @@
 
 {% macro libelle_normalise(expression) -%}
     {#- One canonical spelling: lower case, single spaces, no edge spaces; accents kept. -#}
+    {{ return(adapter.dispatch('libelle_normalise', 'retailinsight360')(expression)) }}
+{%- endmacro %}
+
+{% macro default__libelle_normalise(expression) -%}
     nullif(lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g'))), '')
+{%- endmacro %}
+
+{% macro spark__libelle_normalise(expression) -%}
+    {#-
+        Spark's regexp_replace replaces every match (no flag argument) and its string literals
+        read backslash escapes: white space spelled out as RE2's `\s` (space, tab, line feed,
+        form feed, carriage return).
+    -#}
+    nullif(lower(trim(regexp_replace({{ expression }}, '[ \\t\\n\\f\\r]+', ' '))), '')
 {%- endmacro %}
 
 {% macro booleen_brut(texte) -%}
@@ -86,8 +109,24 @@
         `libelle_normalise` would leave it as it is once lower-cased (white space as in the
         regular expression `\s`: space, tab, line feed, form feed, carriage return).
     -#}
+    {{ return(adapter.dispatch('libelle_sans_espace_superflu', 'retailinsight360')(expression)) }}
+{%- endmacro %}
+
+{% macro default__libelle_sans_espace_superflu(expression) -%}
     (not starts_with({{ expression }}, ' ')
         and not ends_with({{ expression }}, ' ')
+        and not contains({{ expression }}, '  ')
+        and not contains({{ expression }}, chr(9))
+        and not contains({{ expression }}, chr(10))
+        and not contains({{ expression }}, chr(12))
+        and not contains({{ expression }}, chr(13))
+        and {{ expression }} <> '')
+{%- endmacro %}
+
+{% macro spark__libelle_sans_espace_superflu(expression) -%}
+    {#- Spark spells them startswith / endswith. -#}
+    (not startswith({{ expression }}, ' ')
+        and not endswith({{ expression }}, ' ')
         and not contains({{ expression }}, '  ')
         and not contains({{ expression }}, chr(9))
         and not contains({{ expression }}, chr(10))

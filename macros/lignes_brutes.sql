@@ -19,6 +19,10 @@
 
 {% macro liberer_lignes_csv(nom) -%}
     {#- Post-hook of a CSV staging model: drops the numbered lines of `preparer_lignes_csv`. -#}
+    {{ return(adapter.dispatch('liberer_lignes_csv', 'retailinsight360')(nom)) }}
+{%- endmacro %}
+
+{% macro default__liberer_lignes_csv(nom) -%}
     drop table if exists lignes_csv_{{ nom }}
 {%- endmacro %}
 
@@ -65,6 +69,10 @@
 
 {% macro crm_table_existe(nom_table) -%}
     {#- True when the attached CRM database holds `nom_table` (checked at run time only). -#}
+    {{ return(adapter.dispatch('crm_table_existe', 'retailinsight360')(nom_table)) }}
+{%- endmacro %}
+
+{% macro duckdb__crm_table_existe(nom_table) -%}
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}

@@ -1,6 +1,10 @@
+{#-
+    On Spark, `merge` needs Delta Lake or Iceberg (not installable offline here): the fact is
+    rebuilt in full at every refresh (`table`), which gives the same rows.
+-#}
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         incremental_strategy='merge',
         unique_key='cle_retour_client',
         on_schema_change='fail',

@@ -1,0 +1,120 @@
+{#-
+    Raw inputs on Spark (target `spark`). DuckDB reads the raw folder through the project's
+    dbt-duckdb plugin; Spark has no such plugin, so the on-run-start hook
+    `preparer_sources_brutes` creates, once per dbt process (one SparkSession), the global
+    temporary views that the sources name on Spark:
+    - `global_temp.csv_<export>`: the CSV export read by Spark's `binaryFile` reader, one row per
+      file (its bytes in `content`), numbered into lines by `spark__preparer_lignes_csv`;
+    - `global_temp.crm_<table>`: the CRM table read by Spark's JDBC reader (SQLite driver), every
+      column as text (`customSchema`), plus its `rowid`;
+    - `global_temp.crm_tables`: the names of the CRM's tables (for `crm_table_existe`).
+-#}
+
+{% macro preparer_sources_brutes() -%}
+    {{ return(adapter.dispatch('preparer_sources_brutes', 'retailinsight360')()) }}
+{%- endmacro %}
+
+{% macro default__preparer_sources_brutes() -%}
+    {#- DuckDB: the plugin (retailinsight/dbt_plugin.py) already attached the raw folder. -#}
+    select 1 as sources_deja_attachees
+{%- endmacro %}
+
+{% macro spark__preparer_sources_brutes() -%}
+    {%- if execute -%}
+        {%- set dossier = env_var('BESTMARKET_RAW_DIR', 'data/echantillon') -%}
+        {%- set base = dossier ~ '/Satisfaction.db' -%}
+        {%- set url = 'jdbc:sqlite:' ~ base -%}
+        {%- for export in ['retour_client', 'produit', 'ref_magasin'] %}
+            {%- call statement('csv_' ~ export) -%}
+                create or replace global temporary view csv_{{ export }}
+                using binaryFile
+                options (path '{{ dossier }}/{{ export }}.csv')
+            {%- endcall -%}
+        {%- endfor %}
+        {%- call statement('crm_tables') -%}
+            create or replace global temporary view crm_tables
+            using jdbc
+            options (
+                url '{{ url }}',
+                driver 'org.sqlite.JDBC',
+                dbtable '(select name from sqlite_master where type in (''table'', ''view'')) as t',
+                customSchema 'name string'
+            )
+        {%- endcall -%}
+        {%- set presentes = run_query('select name from global_temp.crm_tables')
+            .columns[0].values() -%}
+        {%- for source_crm in graph.sources.values()
+            if source_crm.source_name == 'bestmarket_crm'
+            and source_crm.name in presentes %}
+            {%- set colonnes = source_crm.columns.keys() | list -%}
+            {%- call statement('crm_' ~ source_crm.name) -%}
+                create or replace global temporary view crm_{{ source_crm.name }}
+                using jdbc
+                options (
+                    url '{{ url }}',
+                    driver 'org.sqlite.JDBC',
+                    dbtable '(select rowid as rowid, {{ colonnes | join(", ") }} from {{ source_crm.name }}) as t',
+                    customSchema 'rowid bigint, {{ colonnes | join(" string, ") }} string'
+                )
+            {%- endcall -%}
+        {%- endfor %}
+    {%- endif -%}
+    select 1 as sources_preparees
+{%- endmacro %}
+
+{% macro spark__preparer_lignes_csv(source_relation, nom) -%}
+    {#-
+        The file's text (Windows-1252) split on its line ends, each physical line with its
+        1-based number, empty lines kept (as null, like DuckDB's reader), the empty piece after
+        the final line end dropped; cached, so the file is read once per model.
+    -#}
+    cache table lignes_csv_{{ nom }} as
+    select
+        cast(position + 1 as bigint) as numero_ligne,
+        nullif(ligne, '') as ligne
+    from (
+        select
+            posexplode(
+                case
+                    when element_at(lignes, -1) = '' then slice(lignes, 1, size(lignes) - 1)
+                    else lignes
+                end
+            ) as (position, ligne)
+        from (
+            select split(decode(content, 'windows-1252'), '\r\n|\r|\n', -1) as lignes
+            from {{ source_relation }}
+        ) as fichier
+    ) as lignes_numerotees
+{%- endmacro %}
+
+{% macro spark__lignes_csv_brutes(nom, nb_champs) -%}
+    select
+        fichier_source,
+        numero_ligne,
+        contenu_brut,
+        size(champs) as nb_champs,
+        {%- for i in range(1, nb_champs + 1) %}
+        try_element_at(champs, {{ i }}) as champ_{{ i }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            '{{ nom }}.csv' as fichier_source,
+            numero_ligne,
+            ligne as contenu_brut,
+            split(coalesce(ligne, ''), ';', -1) as champs
+        from lignes_csv_{{ nom }}
+    ) as lignes
+{%- endmacro %}
+
+{% macro spark__liberer_lignes_csv(nom) -%}
+    drop view if exists lignes_csv_{{ nom }}
+{%- endmacro %}
+
+{% macro spark__crm_table_existe(nom_table) -%}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set resultat = run_query(
+        "select count(*) from global_temp.crm_tables where name = '" ~ nom_table ~ "'") -%}
+    {{ return(resultat.columns[0].values()[0] > 0) }}
+{%- endmacro %}
