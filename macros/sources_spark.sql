@@ -47,13 +47,22 @@
             if source_crm.source_name == 'bestmarket_crm'
             and source_crm.name in presentes %}
             {%- set colonnes = source_crm.columns.keys() | list -%}
+            {#-
+                Cast to text in SQLite (a CHAR(n) column would otherwise come back padded by
+                Spark's read-side char padding) and read as string (`customSchema`: the driver
+                may report a computed column as decimal).
+            -#}
+            {%- set textes = [] -%}
+            {%- for colonne in colonnes -%}
+                {%- do textes.append('cast(' ~ colonne ~ ' as text) as ' ~ colonne) -%}
+            {%- endfor -%}
             {%- call statement('crm_' ~ source_crm.name) -%}
                 create or replace global temporary view crm_{{ source_crm.name }}
                 using jdbc
                 options (
                     url '{{ url }}',
                     driver 'org.sqlite.JDBC',
-                    dbtable '(select rowid as rowid, {{ colonnes | join(", ") }} from {{ source_crm.name }}) as t',
+                    dbtable '(select rowid as rowid, {{ textes | join(", ") }} from {{ source_crm.name }}) as t',
                     customSchema 'rowid bigint, {{ colonnes | join(" string, ") }} string'
                 )
             {%- endcall -%}
@@ -117,4 +126,54 @@
     {%- set resultat = run_query(
         "select count(*) from global_temp.crm_tables where name = '" ~ nom_table ~ "'") -%}
     {{ return(resultat.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {#-
+        Seeds on Spark: dbt-spark's session cursor pastes the seed's values into the insert
+        unquoted-escaped (`Val-d'Oise` breaks it), so each value is written here as a literal,
+        a quote or backslash escaped as Spark's string literals want.
+    -#}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for col_name in agate_table.column_names -%}
+                    {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
+                    {%- set type = column_override.get(col_name, inferred_type) -%}
+                    {%- set valeur = row[loop.index0] -%}
+                    cast({{ 'null' if valeur is none else "'" ~ (valeur | string
+                        | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'" }} as {{ type }})
+                    {{- ',' if not loop.last }}
+                {%- endfor -%})
+                {{- ',' if not loop.last }}
+            {%- endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.index0 == 0 -%}
+            {%- do statements.append(sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{%- endmacro %}
+
+{% macro spark__get_empty_schema_sql(columns) -%}
+    {#-
+        Contracts on Spark: the marts declare DuckDB's type names; the two that Spark spells
+        otherwise are translated (`varchar` is Spark's `string`; `hugeint`, DuckDB's sum of
+        integers, is Spark's `bigint`), then dbt's own check compares them with the model's.
+    -#}
+    {%- set types_spark = {'varchar': 'string', 'hugeint': 'bigint'} -%}
+    {%- set colonnes = {} -%}
+    {%- for nom in columns -%}
+        {%- set colonne = dict(columns[nom]) -%}
+        {%- if colonne.get('data_type') -%}
+            {%- set type_declare = colonne['data_type'] | trim | lower -%}
+            {%- do colonne.update({'data_type': types_spark.get(type_declare, type_declare)}) -%}
+        {%- endif -%}
+        {%- do colonnes.update({nom: colonne}) -%}
+    {%- endfor -%}
+    {{ return(default__get_empty_schema_sql(colonnes)) }}
 {%- endmacro %}

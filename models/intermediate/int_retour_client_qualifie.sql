@@ -1,9 +1,13 @@
+{#-
+    dbt-spark's table materialization runs only the hooks inside the transaction: on Spark (no
+    transactions) the hooks are plain ones.
+-#}
+{%- set preparer = "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}" -%}
+{%- set liberer = "{{ liberer_lignes_csv('retour_client') }}" -%}
 {{
     config(
-        pre_hook=before_begin(
-            "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}"
-        ),
-        post_hook=after_commit("{{ liberer_lignes_csv('retour_client') }}"),
+        pre_hook=preparer if target.type == 'spark' else before_begin(preparer),
+        post_hook=liberer if target.type == 'spark' else after_commit(liberer),
     )
 }}
 

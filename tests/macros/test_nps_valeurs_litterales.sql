@@ -26,7 +26,7 @@ attendus (cas, nps_attendu, nb_promoteurs_attendu, nb_passifs_attendu, marge_att
     ('tous detracteurs', -100.0, 0, 0, 0.0),
     ('que des passifs', 0.0, 0, 2, 0.0),
     ('autant de promoteurs que de detracteurs', 0.0, 1, 1, 92.39528607504),
-    ('un tiers de promoteurs', 100.0 / 3, 1, 2, 53.3444432873)
+    ('un tiers de promoteurs', cast(100 as double) / 3, 1, 2, 53.3444432873)
 ),
 
 calcules as (
@@ -87,7 +87,7 @@ ecarts as (
     where nps is not null or marge is not null
     union all
     select
-        'borne ' || cast(note as varchar) as cas,
+        'borne ' || cast(note as {{ dbt.type_string() }}) as cas,
         'groupe faux: ' || groupe as ecart
     from groupes
     where groupe <> groupe_attendu
