@@ -39,7 +39,7 @@
             dim_magasin.nom_departement,
             par_magasin.nb_retours,
             par_magasin.note_moyenne,
-            rank() over (order by par_magasin.{{ critere }} desc) as rang
+            cast(rank() over (order by par_magasin.{{ critere }} desc) as bigint) as rang
         from par_magasin
         inner join dim_magasin
             on par_magasin.ref_magasin = dim_magasin.ref_magasin

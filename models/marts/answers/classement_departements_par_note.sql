@@ -52,7 +52,7 @@ final as (
         nb_magasins_avec_retour,
         nb_retours,
         note_moyenne,
-        rank() over (order by note_moyenne desc nulls last) as rang
+        cast(rank() over (order by note_moyenne desc nulls last) as bigint) as rang
     from par_departement
 )
 

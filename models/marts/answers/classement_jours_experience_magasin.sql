@@ -41,7 +41,7 @@ final as (
         nom_jour,
         nb_retours,
         note_moyenne,
-        rank() over (order by note_moyenne desc nulls last) as rang
+        cast(rank() over (order by note_moyenne desc nulls last) as bigint) as rang
     from par_jour
 )
 

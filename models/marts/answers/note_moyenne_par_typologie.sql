@@ -30,7 +30,7 @@ final as (
         typologie_produit,
         nb_retours,
         note_moyenne,
-        rank() over (order by note_moyenne desc nulls last) as rang
+        cast(rank() over (order by note_moyenne desc nulls last) as bigint) as rang
     from par_typologie
 )
 

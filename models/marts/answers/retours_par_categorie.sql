@@ -48,7 +48,7 @@ final as (
         par_categorie.nps,
         par_categorie.marge_erreur_95,
         par_categorie.est_echantillon_faible,
-        rank() over (order by par_categorie.nb_retours desc) as rang_nb_retours
+        cast(rank() over (order by par_categorie.nb_retours desc) as bigint) as rang_nb_retours
     from par_categorie
     cross join total
 )

@@ -37,7 +37,7 @@ final as (
         cast(extract(month from par_mois.mois) as integer) as numero_mois,
         mois_annee.nom_mois,
         par_mois.nb_retours_sav,
-        rank() over (order by par_mois.nb_retours_sav desc) as rang,
+        cast(rank() over (order by par_mois.nb_retours_sav desc) as bigint) as rang,
         par_mois.nb_retours_sav = max(par_mois.nb_retours_sav) over () as est_mois_max
     from par_mois
     inner join mois_annee

@@ -39,7 +39,7 @@ classees as (
         typologie_produit,
         nb_retours_sav,
         note_moyenne_sav,
-        rank() over (order by note_moyenne_sav desc nulls last) as rang
+        cast(rank() over (order by note_moyenne_sav desc nulls last) as bigint) as rang
     from par_typologie
 ),
 
