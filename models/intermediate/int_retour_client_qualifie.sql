@@ -2,7 +2,8 @@
     dbt-spark's table materialization runs only the hooks inside the transaction: on Spark (no
     transactions) the hooks are plain ones.
 -#}
-{%- set preparer = "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}" -%}
+{%- set preparer =
+    "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}" -%}
 {%- set liberer = "{{ liberer_lignes_csv('retour_client') }}" -%}
 {{
     config(
