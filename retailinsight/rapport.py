@@ -3,8 +3,9 @@
     python -m retailinsight.rapport [--entrepot W] [--sortie rapport/rapport_nps.html]
 
 Every figure is read from the answer and report models of the warehouse (schemas `answers`
-and `rapport`): this code only lays them out, it computes no indicator. Plotly's JavaScript is
-inlined once in the page, so it opens from disk with no network.
+and `rapport`): this code only lays them out, it computes no indicator. The section "Magasins
+à suivre" reads the segmentation models of `models/marts/rapport/magasins/` (issue 11).
+Plotly's JavaScript is inlined once in the page, so it opens from disk with no network.
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
                         "join rapport.nps_par_departement n using (code_departement) "
                         "order by c.rang, c.code_departement",
         "magasins": "select * from rapport.nps_par_magasin order by ref_magasin",
+        # Stores to watch (issue 11): segmentation, segment map, stability, refresh interval.
+        "segments": "select * from rapport.segments_magasin order by ordre",
+        "segmentation": "select * from rapport.segmentation_magasins "
+                        "order by ordre_segment, nps, ref_magasin",
+        "segments_departements": "select * from rapport.segments_par_departement "
+                                 "order by code_departement, ordre_segment",
+        "categories_detracteurs": "select * from rapport.indicateurs_magasin_categorie "
+                                  "where rang_detracteurs = 1 "
+                                  "order by ref_magasin, libelle_categorie",
+        "stabilite": "select * from rapport.stabilite_segments_magasin order by horizon_mois",
+        "frequence": "select * from rapport.frequence_rafraichissement_segments",
     }
     with duckdb.connect(str(entrepot), read_only=True) as base:
         return {nom: _lire(base, sql) for nom, sql in requetes.items()}
@@ -161,6 +173,115 @@ def figure_carte(lignes):
     return _mise_en_page(figure, "Carte des magasins, couleur = NPS (taille = réponses)", 560)
 
 
+# Display colours of the segments (keys of `segments_magasin.code_segment`).
+COULEURS_SEGMENTS = {"trop_peu_de_retours": GRIS, "a_suivre_de_pres": ROUGE,
+                     "en_recul": ORANGE, "en_progres": "#7fbf7f", "solides": VERT,
+                     "dans_la_norme": BLEU}
+
+
+def figure_carte_segments(lignes, segments):
+    figure = go.Figure()
+    # The stores to watch drawn last, on top; the legend keeps the order of the rules.
+    for segment in sorted(segments, key=lambda s: s["est_a_surveiller"]):
+        places = [l for l in lignes if l["code_segment"] == segment["code_segment"]
+                  and l["latitude"] is not None and l["longitude"] is not None]
+        if not places:
+            continue
+        figure.add_scatter(
+            x=[l["longitude"] for l in places], y=[l["latitude"] for l in places],
+            mode="markers", name=f"{segment['segment']} ({segment['nb_magasins']})",
+            legendrank=segment["ordre"],
+            marker=dict(size=13 if segment["est_a_surveiller"] else 9,
+                        color=COULEURS_SEGMENTS.get(segment["code_segment"], GRIS),
+                        symbol="diamond" if segment["est_a_surveiller"] else "circle",
+                        line=dict(width=1, color="#333")),
+            text=[f"Magasin {l['ref_magasin']}, {l['libelle_commune']} ({l['code_departement']})"
+                  f"<br>{l['segment']} : {l['motif']}<br>NPS {_nb(l['nps'])} ± "
+                  f"{_nb(l['marge_erreur_95'])}, {l['nb_reponses']} réponses" for l in places],
+            hovertemplate="%{text}<extra></extra>")
+    figure.update_layout(legend=dict(orientation="h", y=-0.15))
+    figure.update_xaxes(title="longitude", showgrid=True)
+    figure.update_yaxes(title="latitude", scaleanchor="x", scaleratio=1.5)
+    return _mise_en_page(figure, "Carte des segments de magasins", 560)
+
+
+def figure_segments_departements(lignes, segments):
+    figure = go.Figure()
+    departements = list(dict.fromkeys(f"{l['code_departement']} {l['nom_departement']}"
+                                      for l in lignes))
+    for segment in segments:
+        rangs = [l for l in lignes if l["code_segment"] == segment["code_segment"]]
+        figure.add_bar(y=[f"{l['code_departement']} {l['nom_departement']}" for l in rangs],
+                       x=[l["nb_magasins"] for l in rangs], orientation="h",
+                       name=segment["segment"],
+                       marker_color=COULEURS_SEGMENTS.get(segment["code_segment"], GRIS),
+                       hovertemplate="%{y} : %{x} magasin(s)<extra>" + segment["segment"]
+                                     + "</extra>")
+    figure.update_layout(barmode="stack",
+                         legend=dict(orientation="h", y=-0.2, traceorder="normal"),
+                         yaxis=dict(categoryorder="array", categoryarray=departements[::-1]))
+    figure.update_xaxes(title="magasins")
+    return _mise_en_page(figure, "Segments des magasins par département", 420)
+
+
+def figure_stabilite(lignes, frequence):
+    horizons = [l["horizon_mois"] for l in lignes]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=horizons, y=[l["pct_magasins_meme_segment"] for l in lignes], mode="lines+markers",
+        name="magasins gardant leur segment (%)", line=dict(color=BLEU, width=3),
+        marker=dict(size=[16 if l["est_intervalle_recommande"] else 8 for l in lignes],
+                    symbol=["star" if l["est_intervalle_recommande"] else "circle"
+                            for l in lignes]),
+        customdata=[[l["nb_paires_mois"], l["pct_magasins_meme_segment_min"]] for l in lignes],
+        hovertemplate="k = %{x} mois : %{y:.1f} % (minimum %{customdata[1]:.1f} %, "
+                      "%{customdata[0]} paires de mois)<extra></extra>")
+    figure.add_scatter(
+        x=horizons, y=[l["pct_magasins_juges_meme_segment"] for l in lignes],
+        mode="lines+markers", name="parmi les magasins jugés aux deux dates (%)",
+        line=dict(color=VERT, dash="dot"))
+    figure.add_scatter(
+        x=horizons, y=[l["indice_rand_ajuste"] for l in lignes], mode="lines+markers",
+        name="indice de Rand ajusté (droite)", yaxis="y2", line=dict(color=GRIS, dash="dash"))
+    if frequence["seuil_accord"] is not None:
+        figure.add_hline(y=frequence["seuil_accord"], line=dict(color=ORANGE, dash="dash"),
+                         annotation_text=f"seuil {_nb(frequence['seuil_accord'], 0)} %")
+    figure.update_layout(xaxis=dict(title="k : mois entre deux calculs", dtick=1),
+                         yaxis=dict(title="magasins gardant leur segment (%)", range=[0, 105]),
+                         yaxis2=dict(title="indice de Rand ajusté", overlaying="y", side="right",
+                                     range=[-0.3, 1.05], tickvals=[-0.25, 0, 0.25, 0.5, 0.75, 1],
+                                     showgrid=False),
+                         legend=dict(orientation="h", y=-0.25))
+    return _mise_en_page(figure, "Stabilité de la segmentation d'un mois m au mois m + k", 440)
+
+
+def _frequence_en_clair(f) -> str:
+    """The recommended refresh interval as the model gives it, in a sentence."""
+    if f["intervalle_recommande_mois"] is None:
+        return ("Historique trop court pour mesurer la stabilité : pas encore de fréquence "
+                "recommandée.")
+    k = f["intervalle_recommande_mois"]
+    texte = ("Fréquence recommandée : <strong>recalculer la segmentation "
+             + ("chaque mois" if k == 1 else f"tous les {k} mois") + "</strong>")
+    if f["est_seuil_respecte"]:
+        texte += (f" ; à cet intervalle, {_nb(f['pct_magasins_meme_segment'])} % des magasins "
+                  f"gardent leur segment (seuil {_nb(f['seuil_accord'], 0)} %).")
+    else:
+        texte += (f" : même d'un mois sur l'autre, seuls {_nb(f['pct_magasins_meme_segment'])} % "
+                  f"des magasins gardent leur segment, sous le seuil de "
+                  f"{_nb(f['seuil_accord'], 0)} % ; lire les segments avec prudence.")
+    if f["est_limite_par_historique"]:
+        texte += (f" L'historique ne permet pas de tester plus de {f['horizon_max_observe']} "
+                  "mois : un intervalle plus long pourrait convenir.")
+    if f["nb_mois_evalues_fenetre_partielle"]:
+        texte += (f" Sur les {f['nb_mois_evalues']} mois évalués, "
+                  f"{f['nb_mois_evalues_fenetre_partielle']} ont une fenêtre de moins de "
+                  f"{f['fenetre_mois']} mois (début de l'historique) : une partie des "
+                  "changements vient de magasins qui atteignent le nombre de réponses "
+                  "nécessaire pour être jugés.")
+    return texte
+
+
 def _table(lignes, colonnes) -> str:
     tete = "".join(f"<th>{html.escape(titre)}</th>" for titre, _ in colonnes)
     corps = "".join("<tr>" + "".join(f"<td>{html.escape(str(f(l)))}</td>" for _, f in colonnes)
@@ -195,6 +316,9 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
         figure_nps_groupes(modeles["departements"], "nom_departement",
                            "NPS par département (classé par note moyenne)"),
         figure_carte(modeles["magasins"]),
+        figure_carte_segments(modeles["segmentation"], modeles["segments"]),
+        figure_segments_departements(modeles["segments_departements"], modeles["segments"]),
+        figure_stabilite(modeles["stabilite"], modeles["frequence"][0]),
     ]
     blocs = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config=CONFIG,
                        div_id=f"figure-{i}") for i, f in enumerate(figures)]
@@ -211,6 +335,34 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
                     ("Note moyenne", lambda l: _nb(l["note_moyenne"], 2)),
                     ("NPS ± marge", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}")]
     petits = sum(1 for l in modeles["nps_mois"] if l["est_echantillon_faible"])
+    frequence = modeles["frequence"][0]
+    a_surveiller = [l for l in modeles["segmentation"] if l["est_a_surveiller"]]
+    categories = {}
+    for l in modeles["categories_detracteurs"]:
+        categories.setdefault(l["ref_magasin"], []).append(
+            f"{l['libelle_categorie']} ({l['nb_detracteurs']})")
+    surveilles = [
+        ("Segment", lambda l: l["segment"]), ("Magasin", lambda l: l["ref_magasin"]),
+        ("Commune", lambda l: l["libelle_commune"]),
+        ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
+        ("Pourquoi", lambda l: l["motif"]),
+        ("NPS ± marge (réseau)", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])} "
+                                           f"({_nb(l['nps_reseau'])})"),
+        ("Détracteurs (réseau)", lambda l: f"{_nb(l['pct_detracteurs'])} % "
+                                           f"({_nb(l['pct_detracteurs_reseau'])} %)"),
+        ("Tendance du NPS ± marge", lambda l: f"{_nb(l['tendance_nps'], 1, True)} ± "
+                                              f"{_nb(l['marge_tendance_nps_95'])}"),
+        ("Réponses", lambda l: l["nb_reponses"]),
+        ("Sans avis sur la recommandation", lambda l: f"{_nb(l['pct_recommandation_inconnue'])} %"),
+        ("Détracteurs surtout sur", lambda l: ", ".join(categories.get(l["ref_magasin"], []))
+         or "—"),
+    ]
+    colonnes_segments = [("Segment", lambda l: l["segment"]),
+                         ("Règle", lambda l: l["description"]),
+                         ("Magasins", lambda l: l["nb_magasins"])]
+    fenetre = (f"{modeles['segmentation'][0]['mois_debut_fenetre'].strftime('%m/%Y')} à "
+               f"{modeles['segmentation'][0]['mois_fin_fenetre'].strftime('%m/%Y')}"
+               if modeles["segmentation"] else "—")
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -248,6 +400,25 @@ Losanges orange : variation par rapport au mois précédent plus grande que sa m
 {_table(modeles["departements"], departements)}{blocs[4]}</section>
 <section>{blocs[5]}<p class="note">Points pâles : magasins de moins de 30 réponses, NPS trop
 incertain pour être lu.</p></section>
+<section id="magasins-a-suivre"><h2>Magasins à suivre</h2>
+<p>Segmentation des magasins sur les {frequence['fenetre_mois']} derniers mois de données
+({fenetre}). Un écart au réseau ou une tendance ne compte que s'il dépasse sa marge d'erreur
+à 95 % ; un magasin qui a trop peu de réponses n'est jamais jugé. Les règles sont appliquées
+dans l'ordre du tableau : chaque magasin est dans un seul segment.</p>
+{_table(modeles["segments"], colonnes_segments)}
+<h3>Les magasins à suivre ({len(a_surveiller)}) et pourquoi</h3>
+{_table(a_surveiller, surveilles) if a_surveiller else
+ "<p>Aucun magasin à suivre sur cette fenêtre.</p>"}
+{blocs[6]}{blocs[7]}
+<h3>Stabilité de la segmentation et fréquence de mise à jour</h3>
+<p id="frequence-segments" data-mois="{frequence['intervalle_recommande_mois']}">
+{_frequence_en_clair(frequence)}</p>
+{blocs[8]}<p class="note">La segmentation est recalculée à la fin de chaque mois de
+l'historique sur sa fenêtre glissante, puis comparée à celle de k mois plus tard : part des
+magasins qui gardent leur segment (tous, et parmi ceux jugés aux deux dates) et indice de Rand
+ajusté (1 = même partition, 0 = pas mieux que le hasard). La fréquence recommandée est le plus
+grand k pour lequel la part reste au-dessus du seuil à tous les horizons jusqu'à k.</p>
+</section>
 <p class="note">NPS = (notes 9–10 − notes 0–6) / nombre de notes × 100, de −100 à +100.
 Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Aucun chiffre n'est recalculé par ce rapport.</p>
 </main></body></html>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -264,8 +265,9 @@ DOSSIERS_UTILISATEUR = ("target", "logs", "warehouse", "rapport", "backups", "pu
                         "cache-chiffre")
 
 
-def empreinte_dossiers_utilisateur() -> dict[str, tuple[int, int]]:
-    """{path: (size, mtime in ns)} of every file under the user's folders."""
+def empreinte_dossiers_utilisateur() -> dict[str, tuple]:
+    """{path: (size, mtime in ns, content hash)} of every file under the user's folders (a
+    folder: its own entry), to compare byte for byte."""
     empreinte = {}
     for nom in DOSSIERS_UTILISATEUR:
         if not (RACINE / nom).exists():
@@ -276,7 +278,10 @@ def empreinte_dossiers_utilisateur() -> dict[str, tuple[int, int]]:
                 empreinte[str(chemin.relative_to(RACINE)) + "/"] = (0, 0)
             elif chemin.is_file():
                 etat = chemin.stat()
-                empreinte[str(chemin.relative_to(RACINE))] = (etat.st_size, etat.st_mtime_ns)
+                with open(chemin, "rb") as fichier:
+                    contenu = hashlib.file_digest(fichier, "blake2b").hexdigest()
+                empreinte[str(chemin.relative_to(RACINE))] = (etat.st_size, etat.st_mtime_ns,
+                                                              contenu)
     return empreinte
 
 

@@ -18,7 +18,7 @@ from conftest import DBT, ECHANTILLON, RACINE
 
 DBT_BOUNCER = str(Path(sys.executable).with_name("dbt-bouncer"))
 # What dbt and dbt-bouncer read: the project's files and the bundled sample.
-A_COPIER = ["dbt_project.yml", "profiles.yml", "dbt-bouncer.yml", "conventions", "models",
+A_COPIER = ["dbt_project.yml", "profiles.yml", "dbt-bouncer.yml", "models",
             "macros", "seeds", "snapshots", "tests", "analyses", "retailinsight"]
 
 

@@ -1,5 +1,8 @@
 """The README's walk-through, run as written (issue 13): every command a user is shown works,
-in the README's order, on a fresh copy of the project, after `make run`.
+in the README's order, on a fresh copy of the project, after `make run`; and the commands that
+read what `make run` left (docs, semantic layer, report) work again after the copy's own
+MetricFlow tests have run in it, the tests that once left their manifest in the user's
+`target/` (which made `mf query` fail with `Catalog "w" does not exist`).
 
 The commands are read from the README (between `<!-- visite:debut -->` and
 `<!-- visite:fin -->`), so the README and this test cannot drift apart. The copy holds the
@@ -83,3 +86,17 @@ def test_visite_du_readme(tmp_path):
     assert lignes_en_erreur(sortie) == [], sortie[-5000:]
     assert (projet / "warehouse" / "restaure.duckdb").is_file()
     assert (projet / "rapport" / "rapport_nps.html").is_file()
+
+    # Then tests run in the same copy, and the readers of the build again.
+    suite = subprocess.run(
+        [str(RACINE / ".venv" / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
+         "-n", "0", "-q", "tests/python/test_semantique.py"],
+        cwd=projet, env=env, capture_output=True, text=True, timeout=600)
+    assert suite.returncode == 0, suite.stdout[-3000:] + suite.stderr[-2000:]
+    lecteurs = [c for c in commandes_readme()
+                if c.startswith((".venv/bin/mf ", ".venv/bin/dbt docs", "make report"))]
+    assert len(lecteurs) >= 3
+    encore = subprocess.run(["bash", "-c", "set -eo pipefail\n" + "\n".join(lecteurs)],
+                            cwd=projet, env=env, capture_output=True, text=True, timeout=600)
+    sortie = encore.stdout + encore.stderr
+    assert encore.returncode == 0 and lignes_en_erreur(sortie) == [], sortie[-5000:]
