@@ -73,7 +73,7 @@ paires_cellules as (
                 then nb_magasins
             else 0
         end) as nb_magasins_juges_meme_segment,
-        sum(nb_magasins * (nb_magasins - 1) / 2.0) as paires_cellules
+        sum(nb_magasins * (nb_magasins - 1) / cast(2 as double)) as paires_cellules
     from cellules
     group by mois_reference, mois_compare
 ),
@@ -100,7 +100,7 @@ paires_lignes as (
     select
         mois_reference,
         mois_compare,
-        sum(nb_magasins * (nb_magasins - 1) / 2.0) as paires_lignes
+        sum(nb_magasins * (nb_magasins - 1) / cast(2 as double)) as paires_lignes
     from lignes
     group by mois_reference, mois_compare
 ),
@@ -109,7 +109,7 @@ paires_colonnes as (
     select
         mois_reference,
         mois_compare,
-        sum(nb_magasins * (nb_magasins - 1) / 2.0) as paires_colonnes
+        sum(nb_magasins * (nb_magasins - 1) / cast(2 as double)) as paires_colonnes
     from colonnes
     group by mois_reference, mois_compare
 ),
@@ -124,9 +124,12 @@ indices as (
         paires_cellules.nb_magasins_juges_meme_segment,
         paires_cellules.paires_cellules,
         paires_lignes.paires_lignes * paires_colonnes.paires_colonnes
-        / nullif(paires_cellules.nb_magasins * (paires_cellules.nb_magasins - 1) / 2.0, 0)
-            as paires_attendues,
-        (paires_lignes.paires_lignes + paires_colonnes.paires_colonnes) / 2.0 as paires_maximum
+        / nullif(
+            paires_cellules.nb_magasins * (paires_cellules.nb_magasins - 1) / cast(2 as double),
+            0
+        ) as paires_attendues,
+        (paires_lignes.paires_lignes + paires_colonnes.paires_colonnes) / cast(2 as double)
+            as paires_maximum
     from paires_cellules
     inner join paires_lignes
         on
@@ -156,7 +159,7 @@ final as (
         -- Both partitions trivial (one segment each, or one store per segment): the same
         -- partition, index 1 by convention (as scikit-learn).
         case
-            when paires_maximum = paires_attendues then 1.0
+            when paires_maximum = paires_attendues then cast(1 as double)
             else (paires_cellules - paires_attendues) / (paires_maximum - paires_attendues)
         end as indice_rand_ajuste
     from indices
