@@ -107,26 +107,11 @@
     {#-
         True when the label has no edge space and no run of white space, so that
         `libelle_normalise` would leave it as it is once lower-cased (white space as in the
-        regular expression `\s`: space, tab, line feed, form feed, carriage return).
+        regular expression `\s`: space, tab, line feed, form feed, carriage return). Written
+        with functions both engines share (`left`, `right`, `contains`): no dispatch.
     -#}
-    {{ return(adapter.dispatch('libelle_sans_espace_superflu', 'retailinsight360')(expression)) }}
-{%- endmacro %}
-
-{% macro default__libelle_sans_espace_superflu(expression) -%}
-    (not starts_with({{ expression }}, ' ')
-        and not ends_with({{ expression }}, ' ')
-        and not contains({{ expression }}, '  ')
-        and not contains({{ expression }}, chr(9))
-        and not contains({{ expression }}, chr(10))
-        and not contains({{ expression }}, chr(12))
-        and not contains({{ expression }}, chr(13))
-        and {{ expression }} <> '')
-{%- endmacro %}
-
-{% macro spark__libelle_sans_espace_superflu(expression) -%}
-    {#- Spark spells them startswith / endswith. -#}
-    (not startswith({{ expression }}, ' ')
-        and not endswith({{ expression }}, ' ')
+    (left({{ expression }}, 1) <> ' '
+        and right({{ expression }}, 1) <> ' '
         and not contains({{ expression }}, '  ')
         and not contains({{ expression }}, chr(9))
         and not contains({{ expression }}, chr(10))

@@ -17,8 +17,8 @@
 {%- endmacro %}
 
 {% macro nps(note) -%}
-    {{ pourcentage(
-        nb_groupe_nps(note, 'promoteur') ~ ' - ' ~ nb_groupe_nps(note, 'détracteur'),
+    {{ nps_depuis_comptes(
+        nb_groupe_nps(note, 'promoteur'), nb_groupe_nps(note, 'détracteur'),
         'count(' ~ note ~ ')'
     ) }}
 {%- endmacro %}
@@ -41,15 +41,13 @@
     {#-
         95 % margin of error of an NPS, in points: 1.96 × standard error, where the variance
         of (promoter share − detractor share) over n responses is
-        (p + d − (p − d)²) / n with p, d the promoter and detractor shares (0–1).
+        (p + d − (p − d)²) / n with p, d the promoter and detractor shares (0–1). The formula
+        lives once, in `marge_erreur_nps_depuis_comptes` (macros/nps_comptes.sql).
     -#}
-    {%- set n = 'count(' ~ note ~ ')' -%}
-    {%- set p = 'cast(' ~ nb_groupe_nps(note, 'promoteur') ~ ' as double) / nullif(' ~ n ~ ', 0)' -%}
-    {%- set d = 'cast(' ~ nb_groupe_nps(note, 'détracteur') ~ ' as double) / nullif(' ~ n ~ ', 0)' -%}
-    1.96 * 100 * sqrt(
-        (({{ p }}) + ({{ d }}) - (({{ p }}) - ({{ d }})) * (({{ p }}) - ({{ d }})))
-        / nullif({{ n }}, 0)
-    )
+    {{ marge_erreur_nps_depuis_comptes(
+        nb_groupe_nps(note, 'promoteur'), nb_groupe_nps(note, 'détracteur'),
+        'count(' ~ note ~ ')'
+    ) }}
 {%- endmacro %}
 
 {% macro moyenne(expression) -%}

@@ -1,8 +1,7 @@
 {#-
-    The NPS and its margin from counts already summed (per store and month, then over a rolling
-    window), where `macros/nps.sql` works on the notes themselves. Same definitions: the NPS
-    through `pourcentage`, the margin by the formula of `marge_erreur_nps` (a literal-value test
-    checks that both give the same figures on the same notes). The promoter / detractor buckets
+    The NPS and its margin from counts: the one place of both formulas. `nps` and
+    `marge_erreur_nps` (macros/nps.sql) call them with the counts of the notes; the store
+    models with counts already summed (per store and month, then over a rolling window). The promoter / detractor buckets
     stay in `nb_groupe_nps`, applied once to the notes before the counts are summed.
 -#}
 
