@@ -10,6 +10,11 @@
     - `global_temp.crm_tables`: the names of the CRM's tables (for `crm_table_existe`).
 -#}
 
+{% macro litteral_spark(texte) -%}
+    {#- `texte` as a Spark SQL string literal: backslash and quote escaped, never pasted bare. -#}
+    '{{ texte | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
+
 {% macro preparer_sources_brutes() -%}
     {{ return(adapter.dispatch('preparer_sources_brutes', 'retailinsight360')()) }}
 {%- endmacro %}
@@ -28,14 +33,14 @@
             {%- call statement('csv_' ~ export) -%}
                 create or replace global temporary view csv_{{ export }}
                 using binaryFile
-                options (path '{{ dossier }}/{{ export }}.csv')
+                options (path {{ litteral_spark(dossier ~ '/' ~ export ~ '.csv') }})
             {%- endcall -%}
         {%- endfor %}
         {%- call statement('crm_tables') -%}
             create or replace global temporary view crm_tables
             using jdbc
             options (
-                url '{{ url }}',
+                url {{ litteral_spark(url) }},
                 driver 'org.sqlite.JDBC',
                 dbtable '(select name from sqlite_master where type in (''table'', ''view'')) as t',
                 customSchema 'name string'
@@ -60,7 +65,7 @@
                 create or replace global temporary view crm_{{ source_crm.name }}
                 using jdbc
                 options (
-                    url '{{ url }}',
+                    url {{ litteral_spark(url) }},
                     driver 'org.sqlite.JDBC',
                     dbtable '(select rowid as rowid, {{ textes | join(", ") }} from {{ source_crm.name }}) as t',
                     customSchema 'rowid bigint, {{ colonnes | join(" string, ") }} string'
@@ -144,8 +149,7 @@
                     {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
                     {%- set type = column_override.get(col_name, inferred_type) -%}
                     {%- set valeur = row[loop.index0] -%}
-                    cast({{ 'null' if valeur is none else "'" ~ (valeur | string
-                        | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'" }} as {{ type }})
+                    cast({{ 'null' if valeur is none else litteral_spark(valeur) }} as {{ type }})
                     {{- ',' if not loop.last }}
                 {%- endfor -%})
                 {{- ',' if not loop.last }}
