@@ -7,7 +7,11 @@
       file (its bytes in `content`), numbered into lines by `spark__preparer_lignes_csv`;
     - `global_temp.crm_<table>`: the CRM table read by Spark's JDBC reader (SQLite driver), every
       column as text (`customSchema`), plus its `rowid`;
-    - `global_temp.crm_tables`: the names of the CRM's tables (for `crm_table_existe`).
+    - `global_temp.crm_tables`: the names of the CRM's tables (for `crm_table_existe`);
+    - `global_temp.fichier_crm`: the CRM file itself (binaryFile), for its modification time.
+    The SQLite file is opened read-only (driver property `open_mode` 1, SQLITE_OPEN_READONLY):
+    by default the driver would create an empty `Satisfaction.db` in the raw folder when it is
+    missing; the `fichier_crm` view, created first, fails instead with the file's path.
 -#}
 
 {% macro litteral_spark(texte) -%}
@@ -26,7 +30,10 @@
 
 {% macro spark__preparer_sources_brutes() -%}
     {%- if execute -%}
-        {%- set dossier = env_var('BESTMARKET_RAW_DIR', 'data/echantillon') -%}
+        {#- Like the DuckDB plugin: by default the bundled sample of this project, wherever
+            dbt runs from; a relative BESTMARKET_RAW_DIR is relative to the working folder. -#}
+        {%- set dossier = env_var('BESTMARKET_RAW_DIR', '')
+            or flags.PROJECT_DIR ~ '/data/echantillon' -%}
         {%- set base = dossier ~ '/Satisfaction.db' -%}
         {%- set url = 'jdbc:sqlite:' ~ base -%}
         {%- for export in ['retour_client', 'produit', 'ref_magasin'] %}
@@ -36,12 +43,19 @@
                 options (path {{ litteral_spark(dossier ~ '/' ~ export ~ '.csv') }})
             {%- endcall -%}
         {%- endfor %}
+        {#- The CRM file itself, for its modification time (`requete_fraicheur`). -#}
+        {%- call statement('fichier_crm') -%}
+            create or replace global temporary view fichier_crm
+            using binaryFile
+            options (path {{ litteral_spark(base) }})
+        {%- endcall -%}
         {%- call statement('crm_tables') -%}
             create or replace global temporary view crm_tables
             using jdbc
             options (
                 url {{ litteral_spark(url) }},
                 driver 'org.sqlite.JDBC',
+                open_mode '1',
                 dbtable '(select name from sqlite_master where type in (''table'', ''view'')) as t',
                 customSchema 'name string'
             )
@@ -67,6 +81,7 @@
                 options (
                     url {{ litteral_spark(url) }},
                     driver 'org.sqlite.JDBC',
+                open_mode '1',
                     dbtable '(select rowid as rowid, {{ textes | join(", ") }} from {{ source_crm.name }}) as t',
                     customSchema 'rowid bigint, {{ colonnes | join(" string, ") }} string'
                 )

@@ -8,6 +8,10 @@
    runs dbt against that copy.
 3. Only when dbt succeeds, atomically replaces the warehouse with the copy (`os.replace`):
    a build that fails or is killed midway leaves the previous good warehouse as it was.
+On Spark (`--target spark`, issue 12) the lock is `<BESTMARKET_SPARK_WAREHOUSE>.lock` and dbt
+writes the tables in place, one by one: a Spark warehouse is a folder of Parquet tables and a
+metastore, with no single file to copy and swap, and without Delta Lake a table is dropped and
+written again; a failed Spark build is repaired by the next one.
 The lock is held for as long as any dbt process of the refresh runs: dbt inherits the locked
 file (the lock belongs to the open file, shared by both processes), and is killed when the
 refresh process dies (Linux parent-death signal), so a second refresh cannot start beside an
@@ -92,8 +96,43 @@ def environnement_dbt(**variables) -> dict:
     return env
 
 
+def cible_dbt(arguments: list[str]) -> str | None:
+    """The dbt target named by `--target`/`-t` among the arguments (None: the profile's)."""
+    for i, argument in enumerate(arguments):
+        if argument in ("--target", "-t") and i + 1 < len(arguments):
+            return arguments[i + 1]
+        if argument.startswith("--target="):
+            return argument.split("=", 1)[1]
+    return None
+
+
+def chemin_entrepot_spark() -> Path:
+    return Path(os.environ.get("BESTMARKET_SPARK_WAREHOUSE", "warehouse/spark"))
+
+
+def lancer_dbt(arguments: list[str], env: dict, fichier_verrou) -> int:
+    """dbt in a child that holds the lock with this process and dies with it."""
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    return subprocess.run([dbt, *(arguments or ["build"])], env=env,
+                          pass_fds=(fichier_verrou.fileno(),),
+                          preexec_fn=mourir_avec_le_parent(os.getpid())).returncode
+
+
+def rafraichir_spark(arguments: list[str]) -> int:
+    """The Spark target: dbt writes its tables in place, under the Spark warehouse's lock."""
+    entrepot = chemin_entrepot_spark()
+    with verrou(entrepot, "refresh (spark)") as fichier_verrou:
+        code = lancer_dbt(arguments, environnement_dbt(), fichier_verrou)
+        if code != 0:
+            print(f"dbt failed (exit {code}) on Spark: the tables it had not replaced in "
+                  f"{entrepot} are left as they were", file=sys.stderr)
+        return code
+
+
 def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
     """Run dbt on a copy of the warehouse and swap it in on success; return dbt's exit code."""
+    if cible_dbt(arguments) == "spark":
+        return rafraichir_spark(arguments)
     entrepot = entrepot or chemin_entrepot()
     en_cours = entrepot.with_name(entrepot.name + ".en-cours")
     with verrou(entrepot, "refresh") as fichier_verrou:
@@ -104,17 +143,13 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
         if entrepot.exists():
             shutil.copy2(entrepot, en_cours)
-        env = environnement_dbt(BESTMARKET_WAREHOUSE=str(en_cours))
-        dbt = str(Path(sys.executable).with_name("dbt"))
-        resultat = subprocess.run([dbt, *(arguments or ["build"])], env=env,
-                                  pass_fds=(fichier_verrou.fileno(),),
-                                  preexec_fn=mourir_avec_le_parent(os.getpid()))
+        code = lancer_dbt(arguments, environnement_dbt(BESTMARKET_WAREHOUSE=str(en_cours)),
+                          fichier_verrou)
         shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
-        if resultat.returncode != 0:
+        if code != 0:
             en_cours.unlink(missing_ok=True)
-            print(f"dbt failed (exit {resultat.returncode}): {entrepot} left unchanged",
-                  file=sys.stderr)
-            return resultat.returncode
+            print(f"dbt failed (exit {code}): {entrepot} left unchanged", file=sys.stderr)
+            return code
         os.chmod(en_cours, 0o600)  # the warehouse holds feedback rows: owner only
         os.replace(en_cours, entrepot)
         return 0
