@@ -18,6 +18,10 @@ the wall time and the peak resident memory (of the process and all its children)
   and 100 changed ones, on a copy of the built warehouse; its fact and answers are compared
   with a full rebuild on the same export;
 - dbt's fixed cost: `dbt parse` and the main job on the bundled sample.
+With `--spark` (after `make spark`), it measures instead the main job on the Spark target
+(`python -m retailinsight.rafraichir build --target spark`, empty Spark warehouse) on the
+bundled sample and on each size, for the "Spark" section (`--spark-memoire`: the driver's
+memory, BESTMARKET_SPARK_DRIVER_MEMORY; a CSV export is read whole by the driver).
 Results go to `benchmarks/resultats.json` (merged by size, so a 100M run adds to the others)
 and `BENCHMARKS.md` is rewritten from them. Never run from the tests: speed lives here.
 """
@@ -219,6 +223,28 @@ def mesurer_increment(brut: Path, entrepot: Path, travail: Path, executions: int
     return resultat
 
 
+def build_spark(brut: Path, travail: Path, memoire: str) -> dict:
+    entrepot = travail / "spark"
+    shutil.rmtree(entrepot, ignore_errors=True)
+    env = dict(env_dbt(brut, travail / "inutilise.duckdb"),
+               BESTMARKET_SPARK_WAREHOUSE=str(entrepot), BESTMARKET_SPARK_DRIVER_MEMORY=memoire)
+    return mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build", "--target", "spark",
+                    "--target-path", str(travail / "target-spark"), "--log-path",
+                    str(travail / "logs-spark")], env, surveiller=entrepot)
+
+
+def mesurer_spark(tailles: list[int], executions: int, dossier: Path, memoire: str) -> dict:
+    spark = {}
+    for lignes in [0, *tailles]:
+        brut = ECHANTILLON if lignes == 0 else generer(dossier, lignes)
+        travail = dossier / f"travail-spark-{lignes}"
+        travail.mkdir(parents=True, exist_ok=True)
+        print(f"[spark {lignes or 'sample'}] build", flush=True)
+        spark["echantillon" if lignes == 0 else str(lignes)] = mediane(
+            [build_spark(brut, travail, memoire) for _ in range(executions)])
+    return spark
+
+
 def couts_fixes(executions: int, dossier: Path) -> dict:
     travail = dossier / "travail-echantillon"
     entrepot = travail / "entrepot" / "w.duckdb"
@@ -301,6 +327,24 @@ def ecrire_rapport(resultats: dict) -> None:
         lignes += ["", f"dbt's fixed cost: `dbt parse` {fmt(f['parse']['secondes'], ' s')}; "
                    f"the main job on the bundled sample (3,000 feedbacks) "
                    f"{fmt(f['echantillon']['secondes'], ' s')}."]
+    if "spark" in resultats:
+        m = resultats["spark_machine"]
+        lignes += ["", "## Spark", "",
+                   "The main job on the Spark target (`rafraichir build --target spark`: dbt-spark, "
+                   "pyspark in local mode on every core, empty Spark warehouse; no snapshots), "
+                   "written by `.venv/bin/python -m benchmarks.banc --spark` on "
+                   f"{m['date']}, beside the DuckDB main job from the table above "
+                   "(the sample's from dbt's fixed cost).", "",
+                   "| feedback rows | DuckDB | Spark | Spark / DuckDB |",
+                   "| ---: | ---: | ---: | ---: |"]
+        for cle, mesure in resultats["spark"].items():
+            duckdb_ = (resultats.get("fixes", {}).get("echantillon") if cle == "echantillon"
+                       else resultats["tailles"].get(cle, {}).get("build"))
+            lignes.append(
+                f"| {'3,000 (sample)' if cle == 'echantillon' else f'{int(cle):,}'} "
+                f"| {fmt(duckdb_ and duckdb_['secondes'], ' s')} "
+                f"| {fmt(mesure['secondes'], ' s')}, {fmt(mesure['rss_mo'] / 1024, ' GB')} "
+                f"| {fmt(duckdb_ and mesure['secondes'] / duckdb_['secondes'], '×')} |")
     lignes += ["", "Every run's times are in `benchmarks/resultats.json`.", ""]
     texte = "\n".join(lignes)
     if RAPPORT.exists() and "<!-- notes -->" in RAPPORT.read_text():
@@ -319,9 +363,21 @@ def main(argv=None) -> int:
     analyseur.add_argument("--seul-build", action="store_true",
                            help="measure only the main job (for the 100M-row run)")
     analyseur.add_argument("--sans-couts-fixes", action="store_true")
+    analyseur.add_argument("--spark", action="store_true",
+                           help="measure the main job on the Spark target (after `make spark`)")
+    analyseur.add_argument("--spark-memoire", default="8g",
+                           help="the Spark driver's memory (BESTMARKET_SPARK_DRIVER_MEMORY)")
     arguments = analyseur.parse_args(argv)
     arguments.dossier.mkdir(parents=True, exist_ok=True)
     resultats = json.loads(RESULTATS.read_text()) if RESULTATS.exists() else {"tailles": {}}
+    if arguments.spark:
+        resultats["spark"] = mesurer_spark(arguments.tailles, arguments.executions,
+                                           arguments.dossier, arguments.spark_memoire)
+        resultats["spark_machine"] = machine()
+        RESULTATS.write_text(json.dumps(resultats, indent=1, ensure_ascii=False) + "\n")
+        ecrire_rapport(resultats)
+        print(RAPPORT.read_text())
+        return 0
     resultats["machine"] = machine()
     plus_grande = max(arguments.tailles)
     for lignes in arguments.tailles:

@@ -2,8 +2,10 @@
 manifest of `dbt parse`: the project passes, and a model added without a description or
 without a key test fails with a message naming the model and the rule.
 
-Every case parses a copy of the project in tmp_path (one `dbt parse`, about 10 s), never the
-project itself, so the real target/ and the real models are left alone."""
+The project's own case reads the manifest that `dbt docs generate` wrote for the docs tests
+(`conftest.docs_echantillon`); the failing case parses a copy of the project with two models
+added (one `dbt parse`, about 10 s), never the project itself, so the real target/ and the
+real models are left alone."""
 
 import json
 import os
@@ -12,13 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import DBT, ECHANTILLON, RACINE
 
 DBT_BOUNCER = str(Path(sys.executable).with_name("dbt-bouncer"))
 # What dbt and dbt-bouncer read: the project's files and the bundled sample.
-A_COPIER = ["dbt_project.yml", "profiles.yml", "dbt-bouncer.yml", "models",
+A_COPIER = ["dbt_project.yml", "profiles.yml", "selectors.yml", "dbt-bouncer.yml", "models",
             "macros", "seeds", "snapshots", "tests", "analyses", "retailinsight"]
 
 
@@ -35,22 +35,24 @@ def copier_projet(destination: Path) -> Path:
     return destination
 
 
-def verifier_conventions(projet: Path) -> tuple[subprocess.CompletedProcess, list[dict]]:
-    """`dbt parse` on the copy `projet`, then dbt-bouncer on its manifest: the run and the
-    result of every check (dbt-bouncer's JSON output)."""
+def verifier_conventions(projet: Path, analyser: bool = True
+                         ) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """`dbt parse` on the copy `projet` (unless its target/ already holds a manifest), then
+    dbt-bouncer on the manifest: the run and the result of every check (its JSON output)."""
     env = {cle: valeur for cle, valeur in os.environ.items()
            if cle not in ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROJECT_DIR",
                           "DBT_PROFILES_DIR", "DBT_BOUNCER_CONFIG_FILE")}
     env.update(BESTMARKET_RAW_DIR=str(projet / "data" / "echantillon"),
                BESTMARKET_WAREHOUSE=str(projet / "w.duckdb"),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    analyse = subprocess.run(
-        [DBT, "parse", "--project-dir", str(projet), "--profiles-dir", str(projet),
-         "--target-path", str(projet / "target"), "--log-path", str(projet / "logs")],
-        cwd=projet, env=env, capture_output=True, text=True)
-    assert analyse.returncode == 0, analyse.stdout[-4000:] + analyse.stderr[-2000:]
+    if analyser:
+        analyse = subprocess.run(
+            [DBT, "parse", "--project-dir", str(projet), "--profiles-dir", str(projet),
+             "--target-path", str(projet / "target"), "--log-path", str(projet / "logs")],
+            cwd=projet, env=env, capture_output=True, text=True)
+        assert analyse.returncode == 0, analyse.stdout[-4000:] + analyse.stderr[-2000:]
     # dbt-bouncer keeps a check registry under ~/.cache: a private HOME per run.
-    env.update(HOME=str(projet.parent), COLUMNS="200")
+    env.update(HOME=str(projet.parent), COLUMNS="400")
     resultats = projet.parent / "dbt-bouncer.json"
     verification = subprocess.run(
         [DBT_BOUNCER, "run", "--config-file", str(projet / "dbt-bouncer.yml"),
@@ -66,8 +68,18 @@ def echecs(resultats: list[dict]) -> set[tuple[str, str]]:
             for r in resultats if r["outcome"] != "success"}
 
 
-def test_le_projet_respecte_ses_conventions(tmp_path):
-    verification, resultats = verifier_conventions(copier_projet(tmp_path / "projet"))
+def test_le_projet_respecte_ses_conventions(tmp_path, docs_echantillon):
+    """The project as it is: its manifest is the one `dbt docs generate` wrote for the docs
+    tests, read beside the linter's configuration and custom checks."""
+    projet = tmp_path / "projet"
+    shutil.copytree(RACINE / "retailinsight" / "conventions",
+                    projet / "retailinsight" / "conventions",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for nom in ("dbt_project.yml", "dbt-bouncer.yml"):
+        shutil.copy2(RACINE / nom, projet / nom)
+    (projet / "target").mkdir()
+    shutil.copy2(docs_echantillon / "manifest.json", projet / "target" / "manifest.json")
+    verification, resultats = verifier_conventions(projet, analyser=False)
     assert verification.returncode == 0 and not echecs(resultats), \
         verification.stdout[-6000:] + verification.stderr[-2000:]
     regles = {r["check_run_id"].split(":")[0] for r in resultats}
@@ -82,52 +94,53 @@ def test_le_projet_respecte_ses_conventions(tmp_path):
     assert len(modeles) >= 38
 
 
-# One model added to the intermediate layer (name, folder, group and access all by the
-# conventions), each time missing one thing.
+# Models added to the intermediate layer (name, folder, group and access all by the
+# conventions), each missing one thing: {model: (its yml, (rule, model) failing, message)}.
 CAS = {
-    "sans_description": (
+    "int_exemple_sans_description": (
         """
 version: 2
 models:
-  - name: int_exemple_ajoute
+  - name: int_exemple_sans_description
     columns:
       - name: cle
         description: "Key of the example."
         data_tests: [unique, not_null]
 """,
-        {("check_model_description_populated", "int_exemple_ajoute")},
+        {("check_model_description_populated", "int_exemple_sans_description")},
         "does not have a populated description",
     ),
-    "sans_test_de_cle": (
+    "int_exemple_sans_test_de_cle": (
         """
 version: 2
 models:
-  - name: int_exemple_ajoute
+  - name: int_exemple_sans_test_de_cle
     description: "An example model added by the test, with no key test."
     columns:
       - name: cle
         description: "Key of the example."
 """,
-        {("check_model_has_unique_test", "int_exemple_ajoute"),
-         ("check_model_has_tests_by_name", "int_exemple_ajoute")},
+        {("check_model_has_unique_test", "int_exemple_sans_test_de_cle"),
+         ("check_model_has_tests_by_name", "int_exemple_sans_test_de_cle")},
         "does not have a test for uniqueness",
     ),
 }
 
 
-@pytest.mark.parametrize("cas", sorted(CAS))
-def test_un_modele_hors_conventions_fait_echouer(tmp_path, cas):
-    proprietes, echecs_attendus, message = CAS[cas]
+def test_un_modele_hors_conventions_fait_echouer(tmp_path):
+    """Both models in one copy (one parse): each fails exactly its rules, named."""
     projet = copier_projet(tmp_path / "projet")
-    (projet / "models" / "intermediate" / "int_exemple_ajoute.sql").write_text(
-        "select 1 as cle\n")
-    (projet / "models" / "intermediate" / "_int_exemple_ajoute.yml").write_text(proprietes)
+    for modele, (proprietes, _, _) in CAS.items():
+        (projet / "models" / "intermediate" / f"{modele}.sql").write_text("select 1 as cle\n")
+        (projet / "models" / "intermediate" / f"_{modele}.yml").write_text(proprietes)
     verification, resultats = verifier_conventions(projet)
     sortie = verification.stdout + verification.stderr
     assert verification.returncode != 0, sortie[-4000:]
-    # Exactly the expected rules fail, on the added model only.
-    assert echecs(resultats) == echecs_attendus, sortie[-4000:]
+    # Exactly the expected rules fail, on the added models only.
+    assert echecs(resultats) == set().union(*(attendus for _, attendus, _ in CAS.values())), \
+        sortie[-4000:]
     # What a developer reads in CI: the rule and the model, and what is missing.
-    for regle, modele in echecs_attendus:
-        assert f"{regle}:" in sortie and f"{modele}" in sortie, sortie[-4000:]
-    assert f"`int_exemple_ajoute` {message}" in " ".join(sortie.split()), sortie[-4000:]
+    for modele, (_, echecs_attendus, message) in CAS.items():
+        for regle, _ in echecs_attendus:
+            assert f"{regle}:" in sortie and modele in sortie, sortie[-4000:]
+        assert f"`{modele}` {message}" in " ".join(sortie.split()), sortie[-4000:]

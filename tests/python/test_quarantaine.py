@@ -4,7 +4,10 @@ import sqlite3
 
 import pytest
 
-from conftest import SANS_TESTS_UNITAIRES, lancer_dbt, lire_csv, requete, une_fois
+from conftest import INGESTION, SANS_TESTS_UNITAIRES, lancer_dbt, lire_csv, requete, une_fois
+
+# What loading builds (selectors.yml): the quarantine and its tests, not the answers.
+CHARGEMENT = ("build", *SANS_TESTS_UNITAIRES, *INGESTION)
 from retailinsight.generateur import generer
 
 # (raw CSV line, expected start of the rejection reason)
@@ -57,7 +60,7 @@ def entrepot_invalide(tmp_path_factory):
         ligne[1] = (ligne[1] + 1) % 11
         (dossier / "cle_conflit").write_text(str(ligne[0]))
         _ajouter(brut / "retour_client.csv", [";".join(map(str, ligne))])
-        lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=brut,
+        lancer_dbt(*CHARGEMENT, dossier_brut=brut,
                    entrepot=dossier / "w.duckdb",
                    cible=dossier / "target")
 
@@ -118,7 +121,7 @@ def test_brut_egal_retenu_plus_rejete(entrepot_invalide):
 def test_fichier_manquant_arrete_le_build(tmp_path, fichier):
     generer(tmp_path / "brut", 50, 2)
     (tmp_path / "brut" / fichier).unlink()
-    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+    resultat = lancer_dbt(*CHARGEMENT, dossier_brut=tmp_path / "brut",
                           entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0
@@ -128,7 +131,7 @@ def test_fichier_manquant_arrete_le_build(tmp_path, fichier):
 def test_base_crm_illisible_arrete_le_build(tmp_path):
     generer(tmp_path / "brut", 50, 2)
     (tmp_path / "brut" / "Satisfaction.db").write_text("ceci n'est pas une base")
-    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+    resultat = lancer_dbt(*CHARGEMENT, dossier_brut=tmp_path / "brut",
                           entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0
@@ -139,7 +142,7 @@ def test_csv_mal_encode_arrete_le_build(tmp_path):
     generer(tmp_path / "brut", 50, 2)
     with open(tmp_path / "brut" / "produit.csv", "ab") as fichier:
         fichier.write(b"999;Maison;Table \x81 manger\r\n")  # 0x81 is undefined in Windows-1252
-    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=tmp_path / "brut",
+    resultat = lancer_dbt(*CHARGEMENT, dossier_brut=tmp_path / "brut",
                           entrepot=tmp_path / "w.duckdb",
                           cible=tmp_path / "target", verifier=False)
     assert resultat.returncode != 0

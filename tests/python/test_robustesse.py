@@ -5,7 +5,6 @@ it set aside."""
 
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (RACINE, SANS_TESTS_UNITAIRES, amorcer_analyse, contenu_table, environnement,
-                      environnement_relatif, lancer_dbt, lancer_module, lire_csv, rafraichir,
-                      requete, tables, une_fois)
+from conftest import (COMPLET, INGESTION, RACINE, amorcer_analyse, contenu_table, environnement,
+                      environnement_relatif, lancer_module, lire_csv, rafraichir, requete,
+                      tables, une_fois)
 from retailinsight.generateur import generer
 
 
@@ -26,7 +25,7 @@ def _demarrer(dossier, entrepot):
     cible = entrepot.with_name(entrepot.stem + "-target")
     amorcer_analyse(cible, entrepot.name + ".en-cours")
     return subprocess.Popen(
-        [sys.executable, "-m", "retailinsight.rafraichir", "build", *SANS_TESTS_UNITAIRES,
+        [sys.executable, "-m", "retailinsight.rafraichir", *COMPLET, *INGESTION,
          "--target-path", str(cible)],
         cwd=entrepot.parent, env=environnement_relatif(dossier, entrepot),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -186,7 +185,8 @@ def entrepot_entrees_douteuses(tmp_path_factory):
         ])
         _ajouter(brut / "retour_client.csv", ["800000004;8;1;1;2021-0"], fin="")  # truncated
         entrepot = dossier / "w.duckdb"
-        rafraichir(brut, entrepot)
+        # Everything (the new source is answered), and what the refresh printed.
+        (dossier / "sortie.txt").write_text(rafraichir(brut, entrepot, *COMPLET).stdout)
 
     dossier = une_fois(tmp_path_factory, "douteuses", construire)
     return dossier / "brut", dossier / "w.duckdb"
@@ -225,21 +225,17 @@ def test_nouvelle_source_gardee_et_repondue(entrepot_entrees_douteuses):
                    "where libelle_source = 'app mobile'") == [(1,)]
 
 
-def test_le_build_dit_ce_qu_il_ecarte(entrepot_entrees_douteuses, tmp_path):
-    """Rows set aside and new labels make the build end with WARN, and say which."""
+def test_le_build_dit_ce_qu_il_ecarte(entrepot_entrees_douteuses):
+    """Rows set aside and new labels make the refresh's build end with WARN, and say which."""
     brut, entrepot = entrepot_entrees_douteuses
-    copie = tmp_path / "w.duckdb"
-    shutil.copy(entrepot, copie)
-    resultat = lancer_dbt("build", *SANS_TESTS_UNITAIRES, dossier_brut=brut, entrepot=copie,
-                          cible=tmp_path / "t")
-    sortie = resultat.stdout
+    sortie = (entrepot.parent / "sortie.txt").read_text()
     assert "WARN=0" not in sortie
     assert "assert_quarantaine_vide" in sortie
     assert "raw row(s) set aside in quarantine" in sortie
     assert "retour_client: 1 × nombre de champs incorrect" in sortie
     assert "new source label 'app mobile' (1 feedback(s))" in sortie
-    resume = lancer_module("retailinsight.resume", "--entrepot", copie, dossier_brut=brut,
-                           entrepot=copie).stdout
+    resume = lancer_module("retailinsight.resume", "--entrepot", entrepot, dossier_brut=brut,
+                           entrepot=entrepot).stdout
     assert "Quarantine of this refresh, by reason" in resume
     assert "app mobile" in resume
 

@@ -81,7 +81,8 @@ def test_echantillon_sur_spark_par_le_rafraichissement(spark_installe, entrepot_
         cwd=tmp_path, env=environnement_spark(ECHANTILLON, tmp_path), capture_output=True,
         text=True, timeout=3600)
     assert resultat.returncode == 0, resultat.stdout[-6000:] + resultat.stderr[-2000:]
-    assert "ERROR=0" in resultat.stdout and re.search(r"\b[1-9][0-9]* unit tests\b", resultat.stdout)
+    assert "ERROR=0" in resultat.stdout
+    assert re.search(r"\b[1-9][0-9]* unit tests\b", resultat.stdout), "unit tests ran"
     assert not (tmp_path / "w.duckdb").exists(), "the Spark refresh touched no DuckDB file"
     ecarts = comparer(entrepot_echantillon, tmp_path / "spark")
     assert len(ecarts) > 40 and sans_ecart(ecarts) == {}
