@@ -19,9 +19,11 @@ the wall time and the peak resident memory (of the process and all its children)
   with a full rebuild on the same export;
 - dbt's fixed cost: `dbt parse` and the main job on the bundled sample.
 With `--spark` (after `make spark`), it measures instead the main job on the Spark target
-(`python -m retailinsight.rafraichir build --target spark`, empty Spark warehouse) on the
-bundled sample and on each size, for the "Spark" section (`--spark-memoire`: the driver's
-memory, BESTMARKET_SPARK_DRIVER_MEMORY; a CSV export is read whole by the driver).
+(`python -m retailinsight.rafraichir build --target spark`, empty Spark warehouse) beside the
+DuckDB main job, on each size (`0`: the bundled sample), for the "Spark" section:
+    .venv/bin/python -m benchmarks.banc --spark --tailles 0 1000000 10000000 --executions 1
+(`--spark-memoire`: the driver's memory, BESTMARKET_SPARK_DRIVER_MEMORY; a CSV export is read
+whole by the driver).
 Results go to `benchmarks/resultats.json` (merged by size, so a 100M run adds to the others)
 and `BENCHMARKS.md` is rewritten from them. Never run from the tests: speed lives here.
 """
@@ -233,16 +235,26 @@ def build_spark(brut: Path, travail: Path, memoire: str) -> dict:
                     str(travail / "logs-spark")], env, surveiller=entrepot)
 
 
-def mesurer_spark(tailles: list[int], executions: int, dossier: Path, memoire: str) -> dict:
-    spark = {}
-    for lignes in [0, *tailles]:
+def mesurer_spark(tailles: list[int], executions: int, dossier: Path, memoire: str,
+                  resultats: dict) -> None:
+    """resultats["spark"][size] = {"spark": …, "duckdb": …}: both targets' main job on the same
+    folder, measured in the same run (so that the ratio compares like with like); written
+    after each size (`0` in `tailles`: the bundled sample)."""
+    spark = resultats.setdefault("spark", {})
+    for lignes in tailles:
         brut = ECHANTILLON if lignes == 0 else generer(dossier, lignes)
         travail = dossier / f"travail-spark-{lignes}"
         travail.mkdir(parents=True, exist_ok=True)
         print(f"[spark {lignes or 'sample'}] build", flush=True)
-        spark["echantillon" if lignes == 0 else str(lignes)] = mediane(
-            [build_spark(brut, travail, memoire) for _ in range(executions)])
-    return spark
+        mesures = {"spark": mediane([build_spark(brut, travail, memoire)
+                                     for _ in range(executions)])}
+        print(f"[spark {lignes or 'sample'}] duckdb", flush=True)
+        mesures["duckdb"] = mediane([build(brut, travail / "entrepot" / "w.duckdb", travail)
+                                     for _ in range(executions)])
+        spark["echantillon" if lignes == 0 else str(lignes)] = mesures
+        resultats["spark_machine"] = machine()
+        RESULTATS.write_text(json.dumps(resultats, indent=1, ensure_ascii=False) + "\n")
+        ecrire_rapport(resultats)
 
 
 def couts_fixes(executions: int, dossier: Path) -> dict:
@@ -333,18 +345,19 @@ def ecrire_rapport(resultats: dict) -> None:
                    "The main job on the Spark target (`rafraichir build --target spark`: dbt-spark, "
                    "pyspark in local mode on every core, empty Spark warehouse; no snapshots), "
                    "written by `.venv/bin/python -m benchmarks.banc --spark` on "
-                   f"{m['date']}, beside the DuckDB main job from the table above "
-                   "(the sample's from dbt's fixed cost).", "",
+                   f"{m['date']}, beside the DuckDB main job (`rafraichir build`, empty "
+                   "warehouse) on the same folder in the same run; "
+                   f"{next(iter(resultats['spark'].values()))['spark']['executions']} run(s) "
+                   "each, median.", "",
                    "| feedback rows | DuckDB | Spark | Spark / DuckDB |",
                    "| ---: | ---: | ---: | ---: |"]
-        for cle, mesure in resultats["spark"].items():
-            duckdb_ = (resultats.get("fixes", {}).get("echantillon") if cle == "echantillon"
-                       else resultats["tailles"].get(cle, {}).get("build"))
+        for cle, mesures in resultats["spark"].items():
+            d, sp = mesures["duckdb"], mesures["spark"]
             lignes.append(
                 f"| {'3,000 (sample)' if cle == 'echantillon' else f'{int(cle):,}'} "
-                f"| {fmt(duckdb_ and duckdb_['secondes'], ' s')} "
-                f"| {fmt(mesure['secondes'], ' s')}, {fmt(mesure['rss_mo'] / 1024, ' GB')} "
-                f"| {fmt(duckdb_ and mesure['secondes'] / duckdb_['secondes'], '×')} |")
+                f"| {fmt(d['secondes'], ' s')}, {fmt(d['rss_mo'] / 1024, ' GB')} "
+                f"| {fmt(sp['secondes'], ' s')}, {fmt(sp['rss_mo'] / 1024, ' GB')} "
+                f"| {fmt(sp['secondes'] / d['secondes'], '×')} |")
     lignes += ["", "Every run's times are in `benchmarks/resultats.json`.", ""]
     texte = "\n".join(lignes)
     if RAPPORT.exists() and "<!-- notes -->" in RAPPORT.read_text():
@@ -371,11 +384,8 @@ def main(argv=None) -> int:
     arguments.dossier.mkdir(parents=True, exist_ok=True)
     resultats = json.loads(RESULTATS.read_text()) if RESULTATS.exists() else {"tailles": {}}
     if arguments.spark:
-        resultats["spark"] = mesurer_spark(arguments.tailles, arguments.executions,
-                                           arguments.dossier, arguments.spark_memoire)
-        resultats["spark_machine"] = machine()
-        RESULTATS.write_text(json.dumps(resultats, indent=1, ensure_ascii=False) + "\n")
-        ecrire_rapport(resultats)
+        mesurer_spark(arguments.tailles, arguments.executions, arguments.dossier,
+                      arguments.spark_memoire, resultats)
         print(RAPPORT.read_text())
         return 0
     resultats["machine"] = machine()
