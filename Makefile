@@ -2,7 +2,8 @@
 # `make run`  creates the virtualenv, installs the pinned requirements, runs `dbt build` on the
 #             raw folder (BESTMARKET_RAW_DIR, default: the bundled sample) under the refresh
 #             lock, swapping the warehouse in only on success, and prints a summary.
-# `make test` runs the whole test suite (pytest driving dbt, sqlfluff, docs).
+# `make test` runs the whole test suite (pytest driving dbt, sqlfluff, docs), except the Spark
+#             target's tests: `make test-spark` installs Spark (`make spark`) and runs them.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

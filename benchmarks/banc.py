@@ -56,20 +56,45 @@ NOUVEAUX = 10_000
 MODIFIES = 100
 
 
-def mesurer(commande: list[str], env: dict | None = None, surveiller: Path | None = None) -> dict:
+def rss_arbre(racine: int) -> int:
+    """Resident memory (bytes) of process `racine` and all its descendants, from /proc."""
+    parents, rss = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(champs[1])
+            rss[pid] = int(champs[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, a_voir = 0, [racine]
+    while a_voir:
+        pid = a_voir.pop()
+        total += rss.get(pid, 0)
+        a_voir += [enfant for enfant, parent in parents.items() if parent == pid]
+    return total
+
+
+def mesurer(commande: list[str], env: dict | None = None, surveiller: Path | None = None,
+            arbre: bool = False) -> dict:
     """Run `commande`; return its wall time, peak RSS (largest process of the tree, from
-    wait4) and, when `surveiller` is given, the largest size that folder reached."""
+    wait4; with `arbre`, the largest sum over the whole process tree sampled every 0.5 s,
+    for Spark's JVM, which wait4 does not see) and, when `surveiller` is given, the largest
+    size that folder reached."""
     debut = time.perf_counter()
     processus = subprocess.Popen(commande, cwd=RACINE, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT)
-    pic_disque = [0]
+    pic_disque, pic_arbre = [0], [0]
     fini = threading.Event()
 
     def sonder():
         while not fini.wait(0.5):
-            pic_disque[0] = max(pic_disque[0], taille(surveiller))
+            if surveiller:
+                pic_disque[0] = max(pic_disque[0], taille(surveiller))
+            if arbre:
+                pic_arbre[0] = max(pic_arbre[0], rss_arbre(processus.pid))
 
-    sonde = threading.Thread(target=sonder, daemon=True) if surveiller else None
+    sonde = threading.Thread(target=sonder, daemon=True) if surveiller or arbre else None
     if sonde:
         sonde.start()
     sortie = processus.stdout.read()
@@ -79,6 +104,8 @@ def mesurer(commande: list[str], env: dict | None = None, surveiller: Path | Non
     if os.waitstatus_to_exitcode(statut) != 0:
         raise RuntimeError(f"{' '.join(commande)} failed:\n{sortie.decode()[-4000:]}")
     resultat = {"secondes": round(duree, 2), "rss_mo": round(usage.ru_maxrss / 1024)}
+    if arbre:
+        resultat["rss_mo"] = max(resultat["rss_mo"], round(pic_arbre[0] / 2**20))
     if surveiller:
         resultat["disque_mo"] = round(max(pic_disque[0], taille(surveiller)) / 2**20)
     return resultat
@@ -232,7 +259,7 @@ def build_spark(brut: Path, travail: Path, memoire: str) -> dict:
                BESTMARKET_SPARK_WAREHOUSE=str(entrepot), BESTMARKET_SPARK_DRIVER_MEMORY=memoire)
     return mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build", "--target", "spark",
                     "--target-path", str(travail / "target-spark"), "--log-path",
-                    str(travail / "logs-spark")], env, surveiller=entrepot)
+                    str(travail / "logs-spark")], env, surveiller=entrepot, arbre=True)
 
 
 def mesurer_spark(tailles: list[int], executions: int, dossier: Path, memoire: str,
