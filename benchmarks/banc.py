@@ -114,7 +114,14 @@ def mesurer(commande: list[str], env: dict | None = None, surveiller: Path | Non
 def taille(chemin: Path) -> int:
     if chemin.is_file():
         return chemin.stat().st_size
-    return sum(f.stat().st_size for f in chemin.rglob("*") if f.is_file()) if chemin.exists() else 0
+    total = 0
+    for dossier, _, fichiers in os.walk(chemin):  # files that vanish meanwhile are skipped
+        for nom in fichiers:
+            try:
+                total += os.stat(os.path.join(dossier, nom)).st_size
+            except OSError:
+                pass
+    return total
 
 
 def mediane(mesures: list[dict]) -> dict:
