@@ -30,10 +30,15 @@
 
 {% macro spark__preparer_sources_brutes() -%}
     {%- if execute -%}
-        {#- Like the DuckDB plugin: by default the bundled sample of this project, wherever
-            dbt runs from; a relative BESTMARKET_RAW_DIR is relative to the working folder. -#}
+        {#-
+            Like the DuckDB plugin: by default the bundled sample of this project, wherever
+            dbt runs from (`--project-dir` or DBT_PROJECT_DIR when given, else the working
+            folder, the project's root); a relative BESTMARKET_RAW_DIR is relative to the
+            working folder.
+        -#}
+        {%- set projet = flags.PROJECT_DIR or env_var('DBT_PROJECT_DIR', '') -%}
         {%- set dossier = env_var('BESTMARKET_RAW_DIR', '')
-            or flags.PROJECT_DIR ~ '/data/echantillon' -%}
+            or (projet ~ '/' if projet else '') ~ 'data/echantillon' -%}
         {%- set base = dossier ~ '/Satisfaction.db' -%}
         {%- set url = 'jdbc:sqlite:' ~ base -%}
         {%- for export in ['retour_client', 'produit', 'ref_magasin'] %}

@@ -74,12 +74,14 @@ def sans_ecart(ecarts: dict) -> dict:
 @pytest.mark.spark
 def test_echantillon_sur_spark_par_le_rafraichissement(spark_installe, entrepot_echantillon,
                                                         tmp_path):
-    """The bundled sample through the refresh command on Spark: every node passes (unit tests
-    included) and every table equals DuckDB's."""
+    """The bundled sample through the refresh command on Spark, from another folder and
+    without BESTMARKET_RAW_DIR (the default raw folder is the project's sample): every node
+    passes (unit tests included) and every table equals DuckDB's."""
+    env = environnement_spark(ECHANTILLON, tmp_path)
+    del env["BESTMARKET_RAW_DIR"]
     resultat = subprocess.run(
         [sys.executable, "-m", "retailinsight.rafraichir", "build", "--target", "spark"],
-        cwd=tmp_path, env=environnement_spark(ECHANTILLON, tmp_path), capture_output=True,
-        text=True, timeout=3600)
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=3600)
     assert resultat.returncode == 0, resultat.stdout[-6000:] + resultat.stderr[-2000:]
     assert "ERROR=0" in resultat.stdout
     assert re.search(r"\b[1-9][0-9]* unit tests\b", resultat.stdout), "unit tests ran"
