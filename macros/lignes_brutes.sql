@@ -69,15 +69,15 @@
 
 {% macro crm_table_existe(nom_table) -%}
     {#- True when the attached CRM database holds `nom_table` (checked at run time only). -#}
-    {{ return(adapter.dispatch('crm_table_existe', 'retailinsight360')(nom_table)) }}
-{%- endmacro %}
-
-{% macro duckdb__crm_table_existe(nom_table) -%}
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set resultat = run_query(
-        "select count(*) from duckdb_tables() where database_name = 'crm' "
-        ~ "and table_name = '" ~ nom_table ~ "'") -%}
+    {%- set resultat = run_query(adapter.dispatch('compte_tables_crm', 'retailinsight360')(
+        nom_table)) -%}
     {{ return(resultat.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{% macro duckdb__compte_tables_crm(nom_table) -%}
+    select count(*) from duckdb_tables()
+    where database_name = 'crm' and table_name = '{{ nom_table }}'
 {%- endmacro %}

@@ -144,13 +144,8 @@
     drop view if exists lignes_csv_{{ nom }}
 {%- endmacro %}
 
-{% macro spark__crm_table_existe(nom_table) -%}
-    {%- if not execute -%}
-        {{ return(true) }}
-    {%- endif -%}
-    {%- set resultat = run_query(
-        "select count(*) from global_temp.crm_tables where name = '" ~ nom_table ~ "'") -%}
-    {{ return(resultat.columns[0].values()[0] > 0) }}
+{% macro spark__compte_tables_crm(nom_table) -%}
+    select count(*) from global_temp.crm_tables where name = '{{ nom_table }}'
 {%- endmacro %}
 
 {% macro spark__load_csv_rows(model, agate_table) -%}
