@@ -15,8 +15,10 @@ the wall time and the peak resident memory (of the process and all its children)
 - `reponses`: the 19 answer models alone on the built warehouse (`dbt run --select
   path:models/marts/answers`), dbt's start-up included;
 - `increment` (largest size only): the refresh after a nightly export with 10,000 new feedbacks
-  and 100 changed ones, on a copy of the built warehouse; its fact and answers are compared
-  with a full rebuild on the same export;
+  and 100 changed ones, on a copy of the built warehouse, twice: sent as a complete export (the
+  project's default, `exports_complets: true`) and as a delta export holding only those 10,100
+  rows (`--vars '{exports_complets: false}'`); each result's fact and answers are compared
+  with a full rebuild on the complete export;
 - dbt's fixed cost: `dbt parse` and the main job on the bundled sample.
 With `--spark` (after `make spark`), it measures instead the main job on the Spark target
 (`python -m retailinsight.rafraichir build --target spark`, empty Spark warehouse) beside the
@@ -179,6 +181,33 @@ def export_suivant(brut: Path, suivant: Path) -> None:
     (suivant / "retour_client.csv").write_bytes(contenu)
 
 
+def export_delta(brut: Path, suivant: Path, delta: Path) -> None:
+    """The same night as a delta export (the project's `exports_complets: false` mode): only the
+    NOUVEAUX new feedbacks and the MODIFIES changed ones, in both formats as `export_suivant`
+    wrote them; the product and store references whole."""
+    shutil.rmtree(delta, ignore_errors=True)
+    delta.mkdir(parents=True)
+    for nom in ("produit.csv", "ref_magasin.csv"):
+        shutil.copy(suivant / nom, delta / nom)
+    with sqlite3.connect(brut / "Satisfaction.db") as avant:
+        cles = [c for (c,) in avant.execute(
+            "select cle_retour_client from retour_client order by rowid limit ?", [MODIFIES])]
+    with sqlite3.connect(delta / "Satisfaction.db") as base:
+        base.execute("attach ? as suivant", [str(suivant / "Satisfaction.db")])
+        for (sql,) in base.execute("select sql from suivant.sqlite_master "
+                                   "where type = 'table'").fetchall():
+            base.execute(sql)
+        for (table,) in base.execute("select name from suivant.sqlite_master "
+                                     "where type = 'table'").fetchall():
+            filtre = (f" where cle_retour_client in ({', '.join(map(str, cles))})"
+                      if table == "retour_client" else "")
+            base.execute(f"insert into main.{table} select * from suivant.{table}{filtre}")
+    cles_texte = {str(c).encode() for c in cles}
+    lignes = (suivant / "retour_client.csv").read_bytes().split(b"\r\n")[:-1]
+    gardees = [l for l in lignes if l.split(b";", 1)[0] in cles_texte] + lignes[-NOUVEAUX:]
+    (delta / "retour_client.csv").write_bytes(b"".join(l + b"\r\n" for l in gardees))
+
+
 def comparer(entrepot_a: Path, entrepot_b: Path) -> list[str]:
     """Tables that differ between two warehouses: the fact and every answer."""
     import duckdb
@@ -256,6 +285,22 @@ def mesurer_increment(brut: Path, entrepot: Path, travail: Path, executions: int
     build(suivant, complet, travail)
     resultat = mediane(mesures)
     resultat["differences_avec_build_complet"] = comparer(copie, complet)
+    # The same night sent as a delta export: only the new and changed rows.
+    print("increment (delta export)", flush=True)
+    delta = travail / "brut-delta"
+    export_delta(brut, suivant, delta)
+    mesures = []
+    for _ in range(executions):
+        shutil.rmtree(copie.parent, ignore_errors=True)
+        copie.parent.mkdir(parents=True)
+        shutil.copy(entrepot, copie)
+        mesures.append(mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build", "--vars",
+                                "{exports_complets: false}", "--target-path",
+                                str(travail / "target-delta"), "--log-path",
+                                str(travail / "logs")], env_dbt(delta, copie)))
+    resultat["delta"] = mediane(mesures)
+    resultat["delta"]["lignes_brutes"] = NOUVEAUX + MODIFIES
+    resultat["delta"]["differences_avec_build_complet"] = comparer(copie, complet)
     return resultat
 
 
@@ -317,6 +362,14 @@ def fmt(valeur, unite="") -> str:
     return "—" if valeur is None else f"{valeur:,.1f}{unite}".replace(",", " ")
 
 
+def phrase_increment(mesure: dict, build: dict, export: str) -> str:
+    part = 100 * mesure["secondes"] / build["secondes"]
+    return (f"{fmt(mesure['secondes'], ' s')} ({fmt(part, ' %')} of the full build), peak {fmt(mesure['rss_mo'] / 1024, ' GB')}; fact and answers "
+            f"versus a full rebuild on {export}: "
+            + ("identical." if not mesure["differences_avec_build_complet"]
+               else "DIFFERENT: " + "; ".join(mesure["differences_avec_build_complet"])))
+
+
 def ecrire_rapport(resultats: dict) -> None:
     m = resultats["machine"]
     lignes = [
@@ -351,16 +404,13 @@ def ecrire_rapport(resultats: dict) -> None:
         r = resultats["tailles"][cle]
         if "increment" in r:
             i = r["increment"]
-            lignes += [
-                "",
-                f"Nightly increment on the {int(cle):,}-row warehouse ({NOUVEAUX:,} new "
-                f"feedbacks, {MODIFIES} changed): {fmt(i['secondes'], ' s')} "
-                f"({fmt(100 * i['secondes'] / r['build']['secondes'], ' %')} of the full "
-                f"build), peak {fmt(i['rss_mo'] / 1024, ' GB')}; fact and answers versus a "
-                "full rebuild on the same export: "
-                + ("identical." if not i["differences_avec_build_complet"]
-                   else "DIFFERENT: " + "; ".join(i["differences_avec_build_complet"])),
-            ]
+            lignes += ["", f"Nightly increment on the {int(cle):,}-row warehouse ({NOUVEAUX:,} "
+                       f"new feedbacks, {MODIFIES} changed), sent as a complete export: "
+                       + phrase_increment(i, r["build"], "the same export")]
+            if "delta" in i:
+                lignes += ["", "The same night sent as a delta export (only the new and changed "
+                           "rows, `--vars '{exports_complets: false}'`): "
+                           + phrase_increment(i["delta"], r["build"], "the complete export")]
         if "disque_mo" in r["build"] and int(cle) >= 100_000_000:
             lignes += ["", f"{int(cle):,} rows: the build completed in "
                        f"{fmt(r['build']['secondes'] / 60, ' min')}, peak "

@@ -166,6 +166,7 @@ class Plugin(BasePlugin):
                               for cle in ("memory_limit", "threads", "temp_directory")}
         self.chemin_entrepot = None
         self.lectures = None
+        self.variables = None
 
     def update_connection_config(self, creds, config):
         """Create the warehouse's folder before DuckDB opens the file (it does not)."""
@@ -210,9 +211,14 @@ class Plugin(BasePlugin):
 
     def configure_cursor(self, cursor):
         """Per-connection state, as DuckDB variables: the raw folder (for the freshness
-        queries) and each CSV export's file and decoder."""
-        cursor.execute(f"set variable bestmarket_dossier_brut = "
-                       f"{litteral(Path(self.dossier_brut).resolve())}")
-        for nom, (fichier, encodage) in self._lectures().items():
-            cursor.execute(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")
-            cursor.execute(f"set variable bestmarket_encodage_{nom} = {litteral(encodage)}")
+        queries) and each CSV export's file and decoder. dbt opens a cursor for every node, so
+        the statements are written once per process and sent in one call."""
+        if self.variables is None:
+            instructions = [f"set variable bestmarket_dossier_brut = "
+                            f"{litteral(Path(self.dossier_brut).resolve())}"]
+            for nom, (fichier, encodage) in self._lectures().items():
+                instructions.append(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")
+                instructions.append(
+                    f"set variable bestmarket_encodage_{nom} = {litteral(encodage)}")
+            self.variables = ";\n".join(instructions)
+        cursor.execute(self.variables)

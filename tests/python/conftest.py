@@ -239,10 +239,11 @@ def dossier_genere(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def entrepot_genere(tmp_path_factory, dossier_genere) -> Path:
-    """The warehouse of `dossier_genere`, built once by the refresh; copy it before changing it."""
-    entrepot = tmp_path_factory.mktemp("entrepot_genere") / "w.duckdb"
-    rafraichir(dossier_genere, entrepot, *COMPLET)
-    return entrepot
+    """The warehouse of `dossier_genere`, built once per run (not once per worker) by the
+    refresh, everything but unit tests; copy it before changing it."""
+    dossier = une_fois(tmp_path_factory, "entrepot-genere", lambda d: rafraichir(
+        dossier_genere, d / "w.duckdb", *COMPLET))
+    return dossier / "w.duckdb"
 
 
 @pytest.fixture
@@ -271,22 +272,22 @@ DOSSIERS_UTILISATEUR = ("target", "logs", "warehouse", "rapport", "backups", "pu
                         "cache-chiffre")
 
 
-def empreinte_dossiers_utilisateur() -> dict[str, tuple]:
-    """{path: (size, mtime in ns, content hash)} of every file under the user's folders (a
-    folder: its own entry), to compare byte for byte."""
+def empreinte_dossiers_utilisateur(racine: Path = RACINE) -> dict[str, tuple]:
+    """{path: (size, mtime in ns, content hash)} of every file under the user's folders of
+    the project at `racine` (a folder: its own entry), to compare byte for byte."""
     empreinte = {}
     for nom in DOSSIERS_UTILISATEUR:
-        if not (RACINE / nom).exists():
+        if not (racine / nom).exists():
             continue
         empreinte[nom + "/"] = (0, 0)
-        for chemin in (RACINE / nom).rglob("*"):
+        for chemin in (racine / nom).rglob("*"):
             if chemin.is_dir():
-                empreinte[str(chemin.relative_to(RACINE)) + "/"] = (0, 0)
+                empreinte[str(chemin.relative_to(racine)) + "/"] = (0, 0)
             elif chemin.is_file():
                 etat = chemin.stat()
                 with open(chemin, "rb") as fichier:
                     contenu = hashlib.file_digest(fichier, "blake2b").hexdigest()
-                empreinte[str(chemin.relative_to(RACINE))] = (etat.st_size, etat.st_mtime_ns,
+                empreinte[str(chemin.relative_to(racine))] = (etat.st_size, etat.st_mtime_ns,
                                                               contenu)
     return empreinte
 

@@ -10,8 +10,7 @@ import time
 import pytest
 
 from conftest import (COMPLET, INGESTION, contenu_table, lancer_dbt, rafraichir, requete,
-                      tables, une_fois)
-from retailinsight.generateur import generer
+                      tables)
 
 SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
 
@@ -41,20 +40,17 @@ TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_m
 
 
 @pytest.fixture(scope="session")
-def exports(tmp_path_factory):
-    """A generated complete export, and the warehouse of its first refresh (built once per
-    run; the tests that refresh it again work on a copy: `premier_passage`)."""
-    def construire(dossier):
-        generer(dossier / "complet", 900, 21)
-        rafraichir(dossier / "complet", dossier / "entrepot" / "w.duckdb", *COMPLET)
-    dossier = une_fois(tmp_path_factory, "exports", construire)
-    return dossier, dossier / "complet"
+def exports(entrepot_genere, dossier_genere):
+    """A generated complete export (`dossier_genere`), and the warehouse of its first refresh
+    (`entrepot_genere`, built once per run; the tests that refresh it again work on a copy:
+    `premier_passage`)."""
+    return entrepot_genere, dossier_genere
 
 
 def premier_passage(exports, tmp_path):
     """A copy of the warehouse that one refresh of the complete export built."""
     entrepot = tmp_path / "w.duckdb"
-    shutil.copy(exports[0] / "entrepot" / "w.duckdb", entrepot)
+    shutil.copy(exports[0], entrepot)
     return entrepot
 
 
@@ -75,7 +71,7 @@ def test_deuxieme_passage_ne_change_rien(exports, tmp_path):
 def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
     """Three daily exports (the second carrying late purchases from before the first), loaded
     one after the other, give the same tables as one full refresh over all of them."""
-    dossier, complet = exports
+    _, complet = exports
     limite_1, limite_2 = "2021-05-01", "2021-10-01"
     tardive = lambda cle: cle % 10 == 0  # noqa: E731 - held back until the second export
     jours = [
