@@ -11,7 +11,8 @@ date read from `contenu_brut`. The history (snapshots) and the quarantine are in
   never a key nor any content;
 - the warehouse file is rewritten (`COPY FROM DATABASE` into a new file, swapped in), so the
   deleted rows do not linger in free blocks;
-- the answers are recomputed from the purged marts (`dbt run` of `models/marts/answers`);
+- the answers and the report's models are recomputed from the purged marts (`dbt run` of
+  `models/marts/answers` and `models/marts/rapport`);
 - the raw folder is scanned: rows still present in the exports would come back at the next
   refresh, so they are reported (the exports must be purged at the source too);
 - the copies made before: every published audience file (`--publication`) is republished from
@@ -212,7 +213,10 @@ def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
 
 def _recalculer_reponses(entrepot: Path) -> int:
     os.environ["BESTMARKET_WAREHOUSE"] = str(entrepot)
-    return rafraichir(["run", "--select", "path:models/marts/answers"], entrepot)
+    # The answers and the report's models (by store, département, month, and the store
+    # segmentation) are all aggregates of the fact: every one is recomputed.
+    return rafraichir(["run", "--select", "path:models/marts/answers",
+                       "path:models/marts/rapport"], entrepot)
 
 
 def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None,

@@ -54,6 +54,10 @@ def test_effacement_sur_demande(dossier_genere, copie_entrepot):
     assert journal[0][:2] == ("effacement sur demande", "3 clé(s)")
     comparer_toutes(copie_entrepot, reponses(dossier_genere,
                                              lambda r: str(r["cle"]) not in cles))
+    # The report's models are recomputed too: their counts are those of the fact without the
+    # erased feedback.
+    assert requete(copie_entrepot, "select sum(nb_reponses) from rapport.nps_par_magasin") == \
+        requete(copie_entrepot, "select count(note) from marts.fct_retour_client")
 
 
 def test_purge_de_retention(dossier_genere, copie_entrepot):
