@@ -56,11 +56,11 @@ def test_deux_rafraichissements_simultanes(tmp_path):
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] > 0
 
 
-def test_rafraichissement_interrompu_laisse_l_etat_precedent(tmp_path):
-    generer(tmp_path / "hier", 300, 5)
-    generer(tmp_path / "aujourdhui", 600, 6)
-    entrepot = tmp_path / "w.duckdb"
-    rafraichir(tmp_path / "hier", entrepot)
+def test_rafraichissement_interrompu_laisse_l_etat_precedent(copie_entrepot, tmp_path):
+    # Yesterday's warehouse: a copy of the shared generated one (1,200 feedbacks); today's
+    # export is larger, so that today's fact has more rows.
+    generer(tmp_path / "aujourdhui", 1500, 6)
+    entrepot = copie_entrepot
     avant = {t: contenu_table(entrepot, t) for t in tables(entrepot)}
     processus = _demarrer(tmp_path / "aujourdhui", entrepot)
     _attendre_verrou(entrepot)
