@@ -156,7 +156,7 @@ def build(brut: Path, entrepot: Path, travail: Path) -> dict:
                    env_dbt(brut, entrepot), surveiller=entrepot.parent)
 
 
-def export_suivant(brut: Path, suivant: Path) -> None:
+def export_suivant(brut: Path, suivant: Path) -> list[int]:
     """The next nightly export: the same folder plus NOUVEAUX new feedbacks (CSV) and MODIFIES
     feedbacks of the CRM changed in place (another note), keys taken from the CRM alone."""
     shutil.rmtree(suivant, ignore_errors=True)
@@ -179,19 +179,17 @@ def export_suivant(brut: Path, suivant: Path) -> None:
                  f"email;livraison;{i % 2}".encode("cp1252") for i in range(NOUVEAUX)]
     contenu = b"\r\n".join(lignes[:-1] + nouvelles) + b"\r\n"
     (suivant / "retour_client.csv").write_bytes(contenu)
+    return cles
 
 
-def export_delta(brut: Path, suivant: Path, delta: Path) -> None:
+def export_delta(suivant: Path, cles: list[int], delta: Path) -> None:
     """The same night as a delta export (the project's `exports_complets: false` mode): only the
-    NOUVEAUX new feedbacks and the MODIFIES changed ones, in both formats as `export_suivant`
-    wrote them; the product and store references whole."""
+    NOUVEAUX new feedbacks and the changed ones (`cles`, as `export_suivant` returned them), in
+    both formats as `export_suivant` wrote them; the product and store references whole."""
     shutil.rmtree(delta, ignore_errors=True)
     delta.mkdir(parents=True)
     for nom in ("produit.csv", "ref_magasin.csv"):
         shutil.copy(suivant / nom, delta / nom)
-    with sqlite3.connect(brut / "Satisfaction.db") as avant:
-        cles = [c for (c,) in avant.execute(
-            "select cle_retour_client from retour_client order by rowid limit ?", [MODIFIES])]
     with sqlite3.connect(delta / "Satisfaction.db") as base:
         base.execute("attach ? as suivant", [str(suivant / "Satisfaction.db")])
         for (sql,) in base.execute("select sql from suivant.sqlite_master "
@@ -268,37 +266,34 @@ def mesurer_taille(lignes: int, executions: int, dossier: Path, seul_build: bool
     return resultat
 
 
+def rafraichir_copie(entrepot: Path, copie: Path, export: Path, cible: Path,
+                     options: tuple = ()) -> dict:
+    """The refresh command on a fresh copy of `entrepot`, reading `export`, measured."""
+    shutil.rmtree(copie.parent, ignore_errors=True)
+    copie.parent.mkdir(parents=True)
+    shutil.copy(entrepot, copie)
+    return mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build", *options,
+                    "--target-path", str(cible), "--log-path", str(cible.parent / "logs")],
+                   env_dbt(export, copie))
+
+
 def mesurer_increment(brut: Path, entrepot: Path, travail: Path, executions: int) -> dict:
     print("increment", flush=True)
     suivant = travail / "brut-suivant"
-    export_suivant(brut, suivant)
-    mesures = []
+    cles = export_suivant(brut, suivant)
     copie = travail / "increment" / "w.duckdb"
-    for _ in range(executions):
-        shutil.rmtree(copie.parent, ignore_errors=True)
-        copie.parent.mkdir(parents=True)
-        shutil.copy(entrepot, copie)
-        mesures.append(mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build",
-                                "--target-path", str(travail / "target-inc"),
-                                "--log-path", str(travail / "logs")], env_dbt(suivant, copie)))
+    resultat = mediane([rafraichir_copie(entrepot, copie, suivant, travail / "target-inc")
+                        for _ in range(executions)])
     complet = travail / "complet" / "w.duckdb"
     build(suivant, complet, travail)
-    resultat = mediane(mesures)
     resultat["differences_avec_build_complet"] = comparer(copie, complet)
     # The same night sent as a delta export: only the new and changed rows.
     print("increment (delta export)", flush=True)
     delta = travail / "brut-delta"
-    export_delta(brut, suivant, delta)
-    mesures = []
-    for _ in range(executions):
-        shutil.rmtree(copie.parent, ignore_errors=True)
-        copie.parent.mkdir(parents=True)
-        shutil.copy(entrepot, copie)
-        mesures.append(mesurer([PYTHON, "-m", "retailinsight.rafraichir", "build", "--vars",
-                                "{exports_complets: false}", "--target-path",
-                                str(travail / "target-delta"), "--log-path",
-                                str(travail / "logs")], env_dbt(delta, copie)))
-    resultat["delta"] = mediane(mesures)
+    export_delta(suivant, cles, delta)
+    resultat["delta"] = mediane([rafraichir_copie(
+        entrepot, copie, delta, travail / "target-delta", ("--vars", "{exports_complets: false}"))
+        for _ in range(executions)])
     resultat["delta"]["lignes_brutes"] = NOUVEAUX + MODIFIES
     resultat["delta"]["differences_avec_build_complet"] = comparer(copie, complet)
     return resultat
@@ -364,8 +359,9 @@ def fmt(valeur, unite="") -> str:
 
 def phrase_increment(mesure: dict, build: dict, export: str) -> str:
     part = 100 * mesure["secondes"] / build["secondes"]
-    return (f"{fmt(mesure['secondes'], ' s')} ({fmt(part, ' %')} of the full build), peak {fmt(mesure['rss_mo'] / 1024, ' GB')}; fact and answers "
-            f"versus a full rebuild on {export}: "
+    return (f"{fmt(mesure['secondes'], ' s')} ({fmt(part, ' %')} of the full build), peak "
+            f"{fmt(mesure['rss_mo'] / 1024, ' GB')}; fact and answers versus a full rebuild on "
+            f"{export}: "
             + ("identical." if not mesure["differences_avec_build_complet"]
                else "DIFFERENT: " + "; ".join(mesure["differences_avec_build_complet"])))
 

@@ -7,8 +7,6 @@ import shutil
 import sqlite3
 import time
 
-import pytest
-
 from conftest import (COMPLET, INGESTION, contenu_table, lancer_dbt, rafraichir, requete,
                       tables)
 
@@ -39,24 +37,14 @@ INCREMENTS = (*COMPLET, "--vars", "{exports_complets: false}")
 TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin"]
 
 
-@pytest.fixture(scope="session")
-def exports(entrepot_genere, dossier_genere):
-    """A generated complete export (`dossier_genere`), and the warehouse of its first refresh
-    (`entrepot_genere`, built once per run; the tests that refresh it again work on a copy:
-    `premier_passage`)."""
-    return entrepot_genere, dossier_genere
+# The complete export is conftest's `dossier_genere`; the warehouse of its first refresh is
+# `entrepot_genere`, built once per run, and the tests that refresh it again work on a copy
+# (`copie_entrepot`).
 
 
-def premier_passage(exports, tmp_path):
-    """A copy of the warehouse that one refresh of the complete export built."""
-    entrepot = tmp_path / "w.duckdb"
-    shutil.copy(exports[0], entrepot)
-    return entrepot
-
-
-def test_deuxieme_passage_ne_change_rien(exports, tmp_path):
-    _, complet = exports
-    entrepot = premier_passage(exports, tmp_path)
+def test_deuxieme_passage_ne_change_rien(dossier_genere, copie_entrepot, tmp_path):
+    complet = dossier_genere
+    entrepot = copie_entrepot
     avant = {t: contenu_table(entrepot, t) for t in tables(entrepot)
              if not t.startswith("historique.") and t != "marts.fct_ligne_rejetee"}
     historique = {t: contenu_table(entrepot, t) for t in tables(entrepot)
@@ -68,10 +56,11 @@ def test_deuxieme_passage_ne_change_rien(exports, tmp_path):
     assert contenu_table(entrepot, "marts.fct_ligne_rejetee") == quarantaine
 
 
-def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
+def test_jour_par_jour_egal_au_rafraichissement_complet(dossier_genere, copie_entrepot,
+                                                        tmp_path):
     """Three daily exports (the second carrying late purchases from before the first), loaded
     one after the other, give the same tables as one full refresh over all of them."""
-    _, complet = exports
+    complet = dossier_genere
     limite_1, limite_2 = "2021-05-01", "2021-10-01"
     tardive = lambda cle: cle % 10 == 0  # noqa: E731 - held back until the second export
     jours = [
@@ -89,7 +78,7 @@ def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
     assert tardives > 0, "late purchases from the second export were picked up"
 
     # One refresh of the complete export on an empty warehouse: a full build.
-    plein = premier_passage(exports, tmp_path)
+    plein = copie_entrepot
     reponses = [t for t in tables(plein) if t.startswith("answers.")]
     assert len(reponses) == 19
     for table in TABLES_COMPAREES + reponses:
@@ -98,9 +87,9 @@ def test_jour_par_jour_egal_au_rafraichissement_complet(exports, tmp_path):
         contenu_table(plein, "historique.snap_retour_client", SNAPSHOT)
 
 
-def test_ligne_modifiee_mise_a_jour_et_historisee(exports, tmp_path):
-    _, complet = exports
-    entrepot = premier_passage(exports, tmp_path)
+def test_ligne_modifiee_mise_a_jour_et_historisee(dossier_genere, copie_entrepot, tmp_path):
+    complet = dossier_genere
+    entrepot = copie_entrepot
     cle, note = requete(entrepot, "select cle_retour_client, note from marts.fct_retour_client "
                         "order by cle_retour_client limit 1")[0]
     lendemain = tmp_path / "lendemain"
@@ -125,8 +114,8 @@ def test_ligne_modifiee_mise_a_jour_et_historisee(exports, tmp_path):
     assert versions == [(note, False), (nouvelle, True)]
 
 
-def test_fraicheur_des_sources(exports, tmp_path):
-    _, complet = exports
+def test_fraicheur_des_sources(dossier_genere, tmp_path):
+    complet = dossier_genere
     frais = tmp_path / "frais"
     shutil.copytree(complet, frais)
     entrepot = tmp_path / "w.duckdb"
@@ -141,11 +130,12 @@ def test_fraicheur_des_sources(exports, tmp_path):
     assert "ERROR STALE" in resultat.stdout
 
 
-def test_historique_produit_renomme_et_magasin_demenage(exports, tmp_path):
+def test_historique_produit_renomme_et_magasin_demenage(dossier_genere, copie_entrepot,
+                                                        tmp_path):
     """A product renamed and a store moved to another département in a later export: the
     dimensions show the new values, the snapshots keep both versions."""
-    _, complet = exports
-    entrepot = premier_passage(exports, tmp_path)
+    complet = dossier_genere
+    entrepot = copie_entrepot
     lendemain = tmp_path / "lendemain"
     shutil.copytree(complet, lendemain)
     for nom, ancien, nouveau in [("produit.csv", b"1;Alimentaire;", b"1;Alimentaire;Renomm\xe9 "),
@@ -171,12 +161,12 @@ def test_historique_produit_renomme_et_magasin_demenage(exports, tmp_path):
         [("75", False), ("92", True)]
 
 
-def test_retour_supprime_a_la_source_quitte_le_fait(exports, tmp_path):
+def test_retour_supprime_a_la_source_quitte_le_fait(dossier_genere, copie_entrepot, tmp_path):
     """A complete export is the truth: a feedback deleted in the CRM and gone from the CSV
     leaves the fact at the next refresh, its history version is closed, the run log counts
     it, and the reconciliation still holds (its test runs in the build)."""
-    _, complet = exports
-    entrepot = premier_passage(exports, tmp_path)
+    complet = dossier_genere
+    entrepot = copie_entrepot
     cle = requete(entrepot, "select max(cle_retour_client) from marts.fct_retour_client")[0][0]
     nb_avant = requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0]
     lendemain = decouper(complet, tmp_path / "lendemain", lambda c, d: c != cle)
