@@ -177,9 +177,13 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     """Run `python -m <module> <arguments>` as a user would: from the warehouse's folder
     (`environnement_relatif`), or with `relatif=False` from the project root with the
     warehouse's full path."""
+    # A module that runs dbt (the GDPR commands recompute the answers through the refresh)
+    # does it on the refresh's copy `<warehouse>.en-cours`, target beside the warehouse.
+    cible, cle = entrepot.parent / "target", entrepot.name + ".en-cours"
     if relatif:
         entrepot.parent.mkdir(parents=True, exist_ok=True)
         dossier, env = entrepot.parent, environnement_relatif(dossier_brut, entrepot)
+        amorcer_analyse(cible, cle)
     else:
         dossier, env = RACINE, environnement(dossier_brut, entrepot)
     resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],
@@ -187,6 +191,8 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     if verifier and resultat.returncode != 0:
         raise AssertionError(f"{module} {arguments} failed:\n{resultat.stdout[-6000:]}\n"
                              f"{resultat.stderr[-3000:]}")
+    if relatif and resultat.returncode == 0:
+        memoriser_analyse(cible, cle)
     return resultat
 
 
@@ -194,8 +200,13 @@ def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = 
                relatif: bool = True):
     """The nightly refresh (`python -m retailinsight.rafraichir build`) on a raw folder;
     by default what loading changes (`INGESTION`), `COMPLET` for everything."""
-    cible = entrepot.with_name(entrepot.stem + "-target")
+    # From the project root (`relatif=False`), the target is the one beside the warehouse
+    # that a module's later dbt command on the same copy uses (`lancer_module`).
+    cible = entrepot.with_name(entrepot.stem + "-target") if relatif else \
+        entrepot.parent / "target"
     cle = entrepot.name + ".en-cours"  # the copy the refresh builds
+    if "--vars" in arguments:  # part of the parse state too
+        cle += "." + hashlib.sha256(arguments[arguments.index("--vars") + 1].encode()).hexdigest()
     if relatif:
         amorcer_analyse(cible, cle)
     resultat = lancer_module("retailinsight.rafraichir",

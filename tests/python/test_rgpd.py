@@ -45,7 +45,7 @@ def test_effacement_sur_demande(dossier_genere, copie_entrepot):
     assert traces(copie_entrepot, cles), "the keys are there before the erasure"
     resultat = lancer_module("retailinsight.rgpd", "effacer", *[a for c in cles for a in
                                                                 ("--cle", c)],
-                             "--entrepot", copie_entrepot, dossier_brut=dossier_genere,
+                             "--entrepot", copie_entrepot.name, dossier_brut=dossier_genere,
                              entrepot=copie_entrepot)
     assert traces(copie_entrepot, cles) == []
     assert "still in the raw export" in resultat.stderr
@@ -70,7 +70,7 @@ def test_purge_de_retention(dossier_genere, copie_entrepot):
         f"marts.fct_retour_client where date_achat < '{limite}' group by all"))
     assert anciennes
     lancer_module("retailinsight.rgpd", "purger", "--mois", mois, "--date-reference",
-                  reference, "--entrepot", copie_entrepot, dossier_brut=dossier_genere,
+                  reference, "--entrepot", copie_entrepot.name, dossier_brut=dossier_genere,
                   entrepot=copie_entrepot)
     assert traces(copie_entrepot, [c for (c,) in anciennes]) == []
     for table in tables(copie_entrepot):
@@ -158,7 +158,7 @@ def test_effacement_de_toutes_les_formes_brutes(entrepot_variantes, tmp_path):
     octets = [f"{cle},4,24,28".encode(), f'"{cle}" ;5;24'.encode()]
     assert all(o in entrepot.read_bytes() for o in octets)
     resultat = lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, "--entrepot",
-                             entrepot, dossier_brut=brut, entrepot=entrepot)
+                             entrepot.name, dossier_brut=brut, entrepot=entrepot)
     assert _formes(entrepot, cle) == []
     assert not any(o in entrepot.read_bytes() for o in octets)
     with sqlite3.connect(brut / "Satisfaction.db") as base:
@@ -182,11 +182,11 @@ def test_purge_des_lignes_sans_date_lisible(entrepot_variantes, tmp_path):
     assert _formes(entrepot, CLE_SANS_DATE)
     aujourdhui = dt.date.today()
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", aujourdhui,
-                  "--entrepot", entrepot, dossier_brut=brut, entrepot=entrepot)
+                  "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
     assert _formes(entrepot, CLE_SANS_DATE), "loaded today: within the retention"
     plus_tard = dt.date(aujourdhui.year + 3, aujourdhui.month, 1) + dt.timedelta(days=62)
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", plus_tard,
-                  "--entrepot", entrepot, dossier_brut=brut, entrepot=entrepot)
+                  "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
     assert _formes(entrepot, CLE_SANS_DATE) == []
 
 

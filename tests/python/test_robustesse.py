@@ -135,11 +135,13 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     entrepot = tmp_path / "o'w" / "w.duckdb"
     rafraichir(brut, entrepot, relatif=False)  # the full path, quote included, reaches dbt
     cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
-    # dbt's target folder beside the warehouse (`environnement`), shared with the erasure's
-    # `dbt run` below: same profile, so that one parses only once.
+    # The erasure's `dbt run` below works on the refresh's copy, as the refresh did, with the
+    # same target folder: it reuses the refresh's parse. The freshness check reads the
+    # warehouse itself (another profile): its own target folder.
     fraicheur = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "source", "freshness"], cwd=RACINE,
-        env=environnement(brut, entrepot), capture_output=True, text=True)
+        env=dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "fraicheur")),
+        capture_output=True, text=True)
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]
     lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, dossier_brut=brut,
