@@ -30,7 +30,7 @@ indicateurs_magasin_mensuels as (
     from {{ ref('indicateurs_magasin_mensuels') }}
 ),
 
--- The same window as the segmentation: the latest one.
+-- The same window as the segmentation: the latest one (its bounds are first days of months).
 fenetre as (
     select
         max(mois_debut_fenetre) as mois_debut_fenetre,
@@ -44,10 +44,13 @@ retours_fenetre as (
         fct_retour_client.libelle_categorie,
         fct_retour_client.note
     from fct_retour_client
+    -- The purchase date compared as it is (not truncated to its month, row by row): a month
+    -- within the window is a date from its first day to the day before the month after it.
     inner join fenetre
         on
-            {{ debut_mois('fct_retour_client.date_achat') }} >= fenetre.mois_debut_fenetre
-            and {{ debut_mois('fct_retour_client.date_achat') }} <= fenetre.mois_fin_fenetre
+            fct_retour_client.date_achat >= fenetre.mois_debut_fenetre
+            and fct_retour_client.date_achat
+            < {{ dbt.dateadd('month', 1, 'fenetre.mois_fin_fenetre') }}
 ),
 
 -- Reference categories, and any new label the fact kept (a build warns about it).
