@@ -8,7 +8,10 @@
     nothing (`hard_deletes: ignore`): it gives only the fact's rows whose key today's export
     kept, so that a night compares 10,000 rows instead of every feedback ever loaded (12 s at
     10 million). The refresh runs the fact and its snapshot in the same build and swaps both
-    in together, so every change to the fact is seen here in that build.
+    in together, so every change to the fact is seen here in that build: with daily
+    increments, a command that changes the fact must run this snapshot too (`dbt build` does;
+    a bare `dbt run` of the fact would leave its changes out of the history). The first run
+    of the history (no table yet) is given the whole fact, whatever the exports.
 -#}
 {{
     config(
@@ -21,8 +24,9 @@
     )
 }}
 
+-- depends_on: {{ ref('int_retour_client_qualifie') }}
 select * from {{ ref('fct_retour_client') }}
-{%- if not var('exports_complets', true) %}
+{%- if not var('exports_complets', true) and load_relation(this) is not none %}
 where cle_retour_client in (
     select cle_retour_client from {{ ref('int_retour_client_qualifie') }}
     where statut = 'retenue'

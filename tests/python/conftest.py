@@ -178,7 +178,9 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     (`environnement_relatif`), or with `relatif=False` from the project root with the
     warehouse's full path."""
     # A module that runs dbt (the GDPR commands recompute the answers through the refresh)
-    # does it on the refresh's copy `<warehouse>.en-cours`, target beside the warehouse.
+    # does it on the refresh's copy `<warehouse>.en-cours`, target beside the warehouse: it
+    # starts from the parse state that `rafraichir` saved for that profile. Only `rafraichir`
+    # saves one (a module's own dbt profile depends on its arguments, `--entrepot` for one).
     cible, cle = entrepot.parent / "target", entrepot.name + ".en-cours"
     if relatif:
         entrepot.parent.mkdir(parents=True, exist_ok=True)
@@ -191,8 +193,6 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     if verifier and resultat.returncode != 0:
         raise AssertionError(f"{module} {arguments} failed:\n{resultat.stdout[-6000:]}\n"
                              f"{resultat.stderr[-3000:]}")
-    if relatif and resultat.returncode == 0:
-        memoriser_analyse(cible, cle)
     return resultat
 
 

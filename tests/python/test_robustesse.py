@@ -140,7 +140,7 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     # warehouse itself (another profile): its own target folder.
     fraicheur = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "source", "freshness"], cwd=RACINE,
-        env=dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "fraicheur")),
+        env=dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "o'w" / "fraicheur")),
         capture_output=True, text=True)
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]

@@ -34,7 +34,8 @@ indicateurs_magasin_mensuels as (
 fenetre as (
     select
         max(mois_debut_fenetre) as mois_debut_fenetre,
-        max(mois_fin_fenetre) as mois_fin_fenetre
+        max(mois_fin_fenetre) as mois_fin_fenetre,
+        cast({{ dbt.dateadd('month', 1, 'max(mois_fin_fenetre)') }} as date) as mois_apres_fenetre
     from indicateurs_magasin_mensuels
 ),
 
@@ -49,8 +50,7 @@ retours_fenetre as (
     inner join fenetre
         on
             fct_retour_client.date_achat >= fenetre.mois_debut_fenetre
-            and fct_retour_client.date_achat
-            < {{ dbt.dateadd('month', 1, 'fenetre.mois_fin_fenetre') }}
+            and fct_retour_client.date_achat < fenetre.mois_apres_fenetre
 ),
 
 -- Reference categories, and any new label the fact kept (a build warns about it).
