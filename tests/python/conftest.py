@@ -181,11 +181,10 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     # does it on the refresh's copy `<warehouse>.en-cours`, target beside the warehouse: it
     # starts from the parse state that `rafraichir` saved for that profile. Only `rafraichir`
     # saves one (a module's own dbt profile depends on its arguments, `--entrepot` for one).
-    cible, cle = entrepot.parent / "target", entrepot.name + ".en-cours"
     if relatif:
         entrepot.parent.mkdir(parents=True, exist_ok=True)
         dossier, env = entrepot.parent, environnement_relatif(dossier_brut, entrepot)
-        amorcer_analyse(cible, cle)
+        amorcer_analyse(entrepot.parent / "target", entrepot.name + ".en-cours")
     else:
         dossier, env = RACINE, environnement(dossier_brut, entrepot)
     resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],

@@ -138,10 +138,10 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     # The erasure's `dbt run` below works on the refresh's copy, as the refresh did, with the
     # same target folder: it reuses the refresh's parse. The freshness check reads the
     # warehouse itself (another profile): its own target folder.
+    env = dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "o'w" / "fraicheur"))
     fraicheur = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "source", "freshness"], cwd=RACINE,
-        env=dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "o'w" / "fraicheur")),
-        capture_output=True, text=True)
+        env=env, capture_output=True, text=True)
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]
     lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, dossier_brut=brut,
