@@ -169,7 +169,22 @@ class Plugin(BasePlugin):
         self.variables = None
 
     def update_connection_config(self, creds, config):
-        """Create the warehouse's folder before DuckDB opens the file (it does not)."""
+        """Point DuckDB at the refresh's working copy when the refresh names one, and create
+        the folder of the file DuckDB opens (it does not).
+
+        The refresh (retailinsight.rafraichir) builds a copy of the warehouse and names it in
+        BESTMARKET_WAREHOUSE_EN_COURS; the profile keeps the warehouse's own path. dbt hashes
+        the rendered profile to decide whether its saved parse state still holds, so a refresh
+        and a direct dbt command (`dbt docs generate`, `dbt source freshness`) share one parse
+        state instead of parsing the whole project again at every switch (about 6 s). The copy
+        has the warehouse's file name, in another folder: DuckDB names the database after the
+        file, and dbt's SQL names that database."""
+        copie = os.environ.get("BESTMARKET_WAREHOUSE_EN_COURS")
+        if copie and creds.path and creds.path != ":memory:":
+            if Path(copie).name != Path(creds.path).name:
+                raise RuntimeError(f"BESTMARKET_WAREHOUSE_EN_COURS={copie} must have the file "
+                                   f"name of the warehouse {creds.path}")
+            creds.path = copie
         if creds.path and creds.path != ":memory:":
             Path(creds.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
             self.chemin_entrepot = creds.path

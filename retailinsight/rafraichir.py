@@ -4,8 +4,10 @@
 
 1. Takes an exclusive lock on `<warehouse>.lock`; if another refresh holds it, stops at once
    with exit code 75 and a message naming the holder, without touching anything.
-2. Copies the current warehouse (incremental state included) to `<warehouse>.en-cours` and
-   runs dbt against that copy.
+2. Copies the current warehouse (incremental state included) into the private folder
+   `<warehouse>.en-cours/` and runs dbt against that copy. The profile still names the
+   warehouse: the plugin opens the copy (BESTMARKET_WAREHOUSE_EN_COURS), so the refresh and
+   direct dbt commands share dbt's parse state.
 3. Only when dbt succeeds, atomically replaces the warehouse with the copy (`os.replace`):
    a build that fails or is killed midway leaves the previous good warehouse as it was.
 On Spark (`--target spark`, issue 12) the lock is `<BESTMARKET_SPARK_WAREHOUSE>.lock` and dbt
@@ -133,26 +135,41 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
     """Run dbt on a copy of the warehouse and swap it in on success; return dbt's exit code."""
     if cible_dbt(arguments) == "spark":
         return rafraichir_spark(arguments)
+    variables = {}
+    if entrepot is not None and os.environ.get("BESTMARKET_WAREHOUSE") != str(entrepot):
+        variables["BESTMARKET_WAREHOUSE"] = str(entrepot)
     entrepot = entrepot or chemin_entrepot()
-    en_cours = entrepot.with_name(entrepot.name + ".en-cours")
+    # The working copy keeps the warehouse's file name (DuckDB names the database after it),
+    # in a folder of its own that also holds its WAL and DuckDB's spill folder.
+    dossier = entrepot.with_name(entrepot.name + ".en-cours")
+    copie = dossier / entrepot.name
+    variables["BESTMARKET_WAREHOUSE_EN_COURS"] = str(copie)
     with verrou(entrepot, "refresh") as fichier_verrou:
-        # What a killed refresh left: its working copy, and DuckDB's spill folder, which holds
-        # feedback rows.
-        for reste in (en_cours, en_cours.with_name(en_cours.name + ".wal")):
-            reste.unlink(missing_ok=True)
-        shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
+        # What a killed refresh left (feedback rows, in the copy and the spill folder); the
+        # files of the layout before the folder too.
+        effacer_copie_de_travail(dossier)
+        dossier.mkdir(mode=0o700)
         if entrepot.exists():
-            shutil.copy2(entrepot, en_cours)
-        code = lancer_dbt(arguments, environnement_dbt(BESTMARKET_WAREHOUSE=str(en_cours)),
-                          fichier_verrou)
-        shutil.rmtree(en_cours.with_name(en_cours.name + ".tmp"), ignore_errors=True)
+            shutil.copy2(entrepot, copie)
+        code = lancer_dbt(arguments, environnement_dbt(**variables), fichier_verrou)
         if code != 0:
-            en_cours.unlink(missing_ok=True)
+            effacer_copie_de_travail(dossier)
             print(f"dbt failed (exit {code}): {entrepot} left unchanged", file=sys.stderr)
             return code
-        os.chmod(en_cours, 0o600)  # the warehouse holds feedback rows: owner only
-        os.replace(en_cours, entrepot)
+        os.chmod(copie, 0o600)  # the warehouse holds feedback rows: owner only
+        os.replace(copie, entrepot)
+        effacer_copie_de_travail(dossier)
         return 0
+
+
+def effacer_copie_de_travail(dossier: Path) -> None:
+    """Remove a refresh's working folder, and the files that older versions left beside it."""
+    if dossier.is_dir() and not dossier.is_symlink():
+        shutil.rmtree(dossier)
+    else:
+        dossier.unlink(missing_ok=True)
+    dossier.with_name(dossier.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(dossier.with_name(dossier.name + ".tmp"), ignore_errors=True)
 
 
 def main(argv=None) -> int:

@@ -6,6 +6,7 @@ import csv
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -129,12 +130,65 @@ def une_fois(tmp_path_factory, nom: str, construire) -> Path:
     return dossier
 
 
+def copie_fraiche(destination: Path) -> Path:
+    """The project as a fresh clone would have it: the files git tracks or would track
+    (uncommitted edits included, nothing ignored: no warehouse, no target/), and the
+    project's virtualenv linked."""
+    fichiers = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=RACINE,
+        capture_output=True, check=True).stdout.decode().split("\0")
+    for nom in filter(None, fichiers):
+        source = RACINE / nom
+        if source.is_file():
+            (destination / nom).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / nom)  # mtimes kept: make sees nothing to redo
+    (destination / ".venv").symlink_to(RACINE / ".venv")
+    return destination
+
+
+def environnement_utilisateur(maison: Path) -> dict:
+    """A user's shell: none of the suite's BESTMARKET_/DBT_ settings, a home of its own."""
+    env = {c: v for c, v in os.environ.items()
+           if not c.startswith(("BESTMARKET_", "DBT_", "PYTEST_"))}
+    maison.mkdir(parents=True, exist_ok=True)
+    env.update(HOME=str(maison), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return env
+
+
+# A line that reports a failure: an error, a Python traceback, a dbt error count above zero;
+# not the wording that names errors without reporting one (the summary's NPS tables).
+ERREUR = re.compile(r"(?i)(^|[^a-z_])(error|erreur|traceback)(?!=0)([^a-z_]|$)")
+SANS_ERREUR = ("margin of error",)
+
+
+def lignes_en_erreur(sortie: str) -> list[str]:
+    return [l for l in sortie.splitlines() if ERREUR.search(l) and "ERROR=0" not in l
+            and not any(m in l for m in SANS_ERREUR)]
+
+
 @pytest.fixture(scope="session")
-def entrepot_echantillon(tmp_path_factory) -> Path:
-    """Warehouse built by `dbt build` on the bundled sample (read it; copy it to change it)."""
-    dossier = une_fois(tmp_path_factory, "echantillon", lambda d: lancer_dbt(
-        "build", dossier_brut=ECHANTILLON, entrepot=d / "w.duckdb", cible=d / "target"))
-    return dossier / "w.duckdb"
+def projet_echantillon(tmp_path_factory) -> Path:
+    """A fresh copy of the project after the README's first command, `make run`, as a user
+    runs it: the refresh builds everything (unit tests included) on the bundled sample into
+    `warehouse/bestmarket.duckdb`, then prints the summary. Run once per run: the README's
+    walk-through goes on from a copy of this folder, and the tests that read the sample's
+    warehouse read its warehouse (`entrepot_echantillon`)."""
+    def construire(dossier: Path):
+        projet = copie_fraiche(dossier / "projet")
+        resultat = subprocess.run(["make", "run"], cwd=projet, capture_output=True, text=True,
+                                  env=environnement_utilisateur(dossier / "maison"))
+        sortie = resultat.stdout + resultat.stderr
+        assert resultat.returncode == 0, f"`make run` failed:\n{sortie[-5000:]}"
+        assert lignes_en_erreur(sortie) == [], sortie[-5000:]
+        (dossier / "make-run.log").write_text(sortie)
+    return une_fois(tmp_path_factory, "echantillon", construire) / "projet"
+
+
+@pytest.fixture(scope="session")
+def entrepot_echantillon(projet_echantillon) -> Path:
+    """Warehouse that `make run` built on the bundled sample (read it; copy it to change it);
+    dbt's target folder of that build is `projet_echantillon / "target"`."""
+    return projet_echantillon / "warehouse" / "bestmarket.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -178,13 +232,13 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
     (`environnement_relatif`), or with `relatif=False` from the project root with the
     warehouse's full path."""
     # A module that runs dbt (the GDPR commands recompute the answers through the refresh)
-    # does it on the refresh's copy `<warehouse>.en-cours`, target beside the warehouse: it
-    # starts from the parse state that `rafraichir` saved for that profile. Only `rafraichir`
-    # saves one (a module's own dbt profile depends on its arguments, `--entrepot` for one).
+    # does it with the target beside the warehouse: it starts from the parse state saved for
+    # the warehouse's bare name. Only the dbt commands of this file save one (a module's own
+    # dbt profile depends on its arguments, `--entrepot` for one).
     if relatif:
         entrepot.parent.mkdir(parents=True, exist_ok=True)
         dossier, env = entrepot.parent, environnement_relatif(dossier_brut, entrepot)
-        amorcer_analyse(entrepot.parent / "target", entrepot.name + ".en-cours")
+        amorcer_analyse(entrepot.parent / "target", entrepot.name)
     else:
         dossier, env = RACINE, environnement(dossier_brut, entrepot)
     resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],
@@ -203,7 +257,7 @@ def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = 
     # that a module's later dbt command on the same copy uses (`lancer_module`).
     cible = entrepot.with_name(entrepot.stem + "-target") if relatif else \
         entrepot.parent / "target"
-    cle = entrepot.name + ".en-cours"  # the copy the refresh builds
+    cle = entrepot.name  # the profile names the warehouse, not the refresh's working copy
     if "--vars" in arguments:  # part of the parse state too
         cle += "." + hashlib.sha256(arguments[arguments.index("--vars") + 1].encode()).hexdigest()
     if relatif:

@@ -23,7 +23,7 @@ from retailinsight.generateur import generer
 def _demarrer(dossier, entrepot):
     """A refresh started in the background, run as `conftest.rafraichir` runs it."""
     cible = entrepot.with_name(entrepot.stem + "-target")
-    amorcer_analyse(cible, entrepot.name + ".en-cours")
+    amorcer_analyse(cible, entrepot.name)
     return subprocess.Popen(
         [sys.executable, "-m", "retailinsight.rafraichir", *COMPLET, *INGESTION,
          "--target-path", str(cible)],
@@ -64,7 +64,7 @@ def test_rafraichissement_interrompu_laisse_l_etat_precedent(copie_entrepot, tmp
     avant = {t: contenu_table(entrepot, t) for t in tables(entrepot)}
     processus = _demarrer(tmp_path / "aujourdhui", entrepot)
     _attendre_verrou(entrepot)
-    en_cours = entrepot.with_name(entrepot.name + ".en-cours")
+    en_cours = entrepot.with_name(entrepot.name + ".en-cours") / entrepot.name
     debut = time.time()
     while not en_cours.exists() and time.time() - debut < 30:
         time.sleep(0.05)
@@ -121,8 +121,9 @@ def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
     assert not any(_vivant(e) for e in enfants), "dbt outlived the refresh that started it"
     rafraichir(tmp_path / "brut", entrepot)
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] > 0
-    # Nothing of the killed run is left holding data: no spill folder, no decoded copy.
-    assert not entrepot.with_name(entrepot.name + ".en-cours.tmp").exists()
+    # Nothing of the killed run is left holding data: no working folder (copy, WAL, spill
+    # folder), no decoded copy.
+    assert not entrepot.with_name(entrepot.name + ".en-cours").exists()
     assert not [d for e in enfants for d in Path(tempfile.gettempdir()).glob(
         f"bestmarket-utf8-{e}-*")]
 

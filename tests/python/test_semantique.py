@@ -19,13 +19,13 @@ MF = str(Path(sys.executable).with_name("mf"))
 def entrepot_mf(tmp_path_factory, entrepot_echantillon):
     """A copy of the sample's warehouse: `mf` opens it for writing, which would lock out the
     other tests reading the shared one."""
-    copie = tmp_path_factory.mktemp("mf") / "w.duckdb"
+    copie = tmp_path_factory.mktemp("mf") / entrepot_echantillon.name  # the manifest's catalog
     shutil.copy(entrepot_echantillon, copie)
     return copie
 
 
 @pytest.fixture(scope="module")
-def projet_mf(tmp_path_factory, entrepot_echantillon):
+def projet_mf(tmp_path_factory, projet_echantillon):
     """A project folder for `mf`: MetricFlow reads the semantic
     manifest at `<project>/target/semantic_manifest.json`, always, so the tests give it a
     folder of its own (the project's files linked, `target/` the one of the sample's build)
@@ -35,7 +35,7 @@ def projet_mf(tmp_path_factory, entrepot_echantillon):
                 "analyses", "tests", "retailinsight", "data"):
         (projet / nom).symlink_to(RACINE / nom)
     (projet / "target").mkdir()
-    shutil.copy(entrepot_echantillon.parent / "target" / "semantic_manifest.json",
+    shutil.copy(projet_echantillon / "target" / "semantic_manifest.json",
                 projet / "target")
     return projet
 

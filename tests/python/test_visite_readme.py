@@ -14,15 +14,13 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import DOSSIERS_UTILISATEUR, RACINE, empreinte_dossiers_utilisateur
+from conftest import (DOSSIERS_UTILISATEUR, RACINE, empreinte_dossiers_utilisateur,
+                      environnement_utilisateur, lignes_en_erreur)
 
 DEBUT, FIN = "<!-- visite:debut -->", "<!-- visite:fin -->"
-# A line that reports a failure: an error, a Python traceback, a dbt error count above zero.
-ERREUR = re.compile(r"(?i)(^|[^a-z_])(error|erreur|traceback)(?!=0)([^a-z_]|$)")
 
 
 def commandes_readme() -> list[str]:
@@ -34,29 +32,6 @@ def commandes_readme() -> list[str]:
     return [l for l in lignes[1:-1] if l.strip() and not l.lstrip().startswith("#")]
 
 
-def copie_fraiche(destination: Path) -> Path:
-    """The project as a fresh clone would have it: the files git tracks or would track."""
-    fichiers = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=RACINE,
-        capture_output=True, check=True).stdout.decode().split("\0")
-    for nom in filter(None, fichiers):
-        source = RACINE / nom
-        if source.is_file():
-            (destination / nom).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / nom)  # mtimes kept: make sees nothing to redo
-    (destination / ".venv").symlink_to(RACINE / ".venv")
-    return destination
-
-
-# Wording that names errors without reporting one (the summary's NPS tables).
-SANS_ERREUR = ("margin of error",)
-
-
-def lignes_en_erreur(sortie: str) -> list[str]:
-    return [l for l in sortie.splitlines() if ERREUR.search(l) and "ERROR=0" not in l
-            and not any(m in l for m in SANS_ERREUR)]
-
-
 def test_le_readme_montre_les_deux_commandes():
     texte = (RACINE / "README.md").read_text()
     bloc = texte.split("## Two commands on a fresh machine", 1)[1].split("##", 1)[0]
@@ -64,25 +39,26 @@ def test_le_readme_montre_les_deux_commandes():
     assert commandes_readme()[0] == "make run"
 
 
-def test_visite_du_readme(tmp_path):
+def test_visite_du_readme(projet_echantillon, tmp_path):
     if not (RACINE / ".venv" / "bin" / ".installed").is_file():
         pytest.skip("the virtualenv is made by `make run` / `make test`")
-    projet = copie_fraiche(tmp_path / "clone")
-    env = {c: v for c, v in os.environ.items()
-           if not c.startswith(("BESTMARKET_", "DBT_", "PYTEST_"))}
-    env.update(HOME=str(tmp_path / "home"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    (tmp_path / "home").mkdir()
-    # One shell for the whole walk-through (the `export` lines carry over); each command is
-    # announced, so a failure names it.
+    # The first command, `make run`, ran on a fresh copy of the project (`projet_echantillon`,
+    # which checks that it succeeded without an error line); the others go on from a copy of
+    # that folder, in one shell (the `export` lines carry over). Each is announced, so a
+    # failure names it.
+    commandes = commandes_readme()
+    assert commandes[0] == "make run"
+    projet = tmp_path / "clone"
+    shutil.copytree(projet_echantillon, projet, symlinks=True)
     script = "set -eo pipefail\n" + "".join(
-        f"echo '>>> {i}'\n{c}\n" for i, c in enumerate(commandes_readme()))
-    resultat = subprocess.run(["bash", "-c", script], cwd=projet, env=env,
+        f"echo '>>> {i}'\n{c}\n" for i, c in enumerate(commandes) if i)
+    resultat = subprocess.run(["bash", "-c", script], cwd=projet,
+                              env=environnement_utilisateur(tmp_path / "home"),
                               capture_output=True, text=True, timeout=900)
     sortie = resultat.stdout + resultat.stderr
     derniere = max([int(m) for m in re.findall(r"^>>> (\d+)$", resultat.stdout, re.M)] or [0])
-    assert resultat.returncode == 0, \
-        f"`{commandes_readme()[derniere]}` failed:\n{sortie[-5000:]}"
-    assert derniere == len(commandes_readme()) - 1
+    assert resultat.returncode == 0, f"`{commandes[derniere]}` failed:\n{sortie[-5000:]}"
+    assert derniere == len(commandes) - 1
     assert lignes_en_erreur(sortie) == [], sortie[-5000:]
     assert (projet / "warehouse" / "restaure.duckdb").is_file()
     assert (projet / "rapport" / "rapport_nps.html").is_file()
