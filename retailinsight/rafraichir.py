@@ -112,9 +112,14 @@ def chemin_entrepot_spark() -> Path:
     return Path(os.environ.get("BESTMARKET_SPARK_WAREHOUSE", "warehouse/spark"))
 
 
+def executable_dbt() -> str:
+    """The dbt executable to run: BESTMARKET_DBT if set, else the virtualenv's `dbt`."""
+    return os.environ.get("BESTMARKET_DBT") or str(Path(sys.executable).with_name("dbt"))
+
+
 def lancer_dbt(arguments: list[str], env: dict, fichier_verrou) -> int:
     """dbt in a child that holds the lock with this process and dies with it."""
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = executable_dbt()
     return subprocess.run([dbt, *(arguments or ["build"])], env=env,
                           pass_fds=(fichier_verrou.fileno(),),
                           preexec_fn=mourir_avec_le_parent(os.getpid())).returncode

@@ -19,8 +19,8 @@ ECHANTILLON = RACINE / "data" / "echantillon"
 DONNEES_REELLES = (RACINE / ".." / "shared" / "datasets" / "bestmarket").resolve()
 DBT = str(Path(sys.executable).with_name("dbt"))
 # dbt's unit tests mock their inputs: they give the same result whatever the raw folder. They
-# run in the builds of the sample (`entrepot_echantillon`) and of the real dataset
-# (`entrepot_reel`); the other builds of the suite leave them out (4 s each).
+# run in the build of the sample (`make run`, `projet_echantillon`); the other builds of the
+# suite, the real dataset's included, leave them out (5 s each).
 SANS_TESTS_UNITAIRES = ("--exclude-resource-type", "unit_test")
 # The tests of loading (refresh, faults, quarantine, GDPR) build the selector `ingestion`
 # (selectors.yml: everything but answers, report and semantic layer, and their tests), about
@@ -29,13 +29,44 @@ INGESTION = ("--selector", "ingestion")
 COMPLET = ("build", *SANS_TESTS_UNITAIRES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_chaud(tmp_path_factory):
+    """This worker's warm dbt (`dbt_chaud.py`): a server that has imported dbt once and forks
+    a child per command. BESTMARKET_DBT points the refresh, and every command of the product
+    that runs dbt, at its client; the suite's own dbt commands use it too (`dbt()`). The
+    server dies with the worker (Linux parent-death signal); without it the client runs the
+    real dbt."""
+    from retailinsight.rafraichir import mourir_avec_le_parent
+
+    dossier = tmp_path_factory.getbasetemp()
+    prise = dossier / "dbt-chaud.sock"
+    with open(dossier / "dbt-chaud.log", "w") as journal:
+        serveur = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("dbt_chaud.py")), "servir", str(prise)],
+            env=dict(os.environ, PYTHONPATH=str(RACINE)), stdin=subprocess.DEVNULL,
+            stdout=journal, stderr=journal, preexec_fn=mourir_avec_le_parent(os.getpid()))
+    import dbt_chaud
+
+    client = dbt_chaud.ecrire_client(str(dossier / "dbt-chaud"), str(prise), DBT)
+    os.environ["BESTMARKET_DBT"] = client
+    yield
+    del os.environ["BESTMARKET_DBT"]
+    serveur.kill()
+    serveur.wait()
+
+
+def dbt() -> str:
+    """The dbt the suite runs: this worker's warm dbt (`_dbt_chaud`), else the real one."""
+    return os.environ.get("BESTMARKET_DBT") or DBT
+
+
 def lancer_dbt(*arguments, dossier_brut: Path, entrepot: Path, cible: Path | None = None,
                verifier: bool = True) -> subprocess.CompletedProcess:
     """Run `dbt <arguments>` on `dossier_brut`, writing `entrepot`, from the warehouse's folder
     (see `environnement_relatif`); target and logs go to `cible` (default: beside the
     warehouse), never to the project's own folders."""
     cible = cible or entrepot.parent / "target"
-    commande = [DBT, *arguments, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE),
+    commande = [dbt(), *arguments, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE),
                 "--target-path", str(cible)]
     amorcer_analyse(cible, entrepot.name)
     entrepot.parent.mkdir(parents=True, exist_ok=True)
@@ -180,7 +211,8 @@ def projet_echantillon(tmp_path_factory) -> Path:
         sortie = resultat.stdout + resultat.stderr
         assert resultat.returncode == 0, f"`make run` failed:\n{sortie[-5000:]}"
         assert lignes_en_erreur(sortie) == [], sortie[-5000:]
-        (dossier / "make-run.log").write_text(sortie)
+        # The suite's only run of dbt's unit tests (the other builds leave them out).
+        assert re.search(r"\b[1-9][0-9]* unit tests\b", sortie), sortie[-5000:]
     return une_fois(tmp_path_factory, "echantillon", construire) / "projet"
 
 
@@ -193,7 +225,8 @@ def entrepot_echantillon(projet_echantillon) -> Path:
 
 @pytest.fixture(scope="session")
 def entrepot_reel(tmp_path_factory) -> Path:
-    """Warehouse built by `dbt build` on the real BestMarket dataset in ../shared.
+    """Warehouse built by `dbt build` (all but the unit tests, which the sample's build runs)
+    on the real BestMarket dataset in ../shared.
 
     Required in CI (CI=true): missing data fails there. Elsewhere it is skipped, visibly.
     """
@@ -202,7 +235,7 @@ def entrepot_reel(tmp_path_factory) -> Path:
             pytest.fail(f"real dataset missing at {DONNEES_REELLES}: required when CI=true")
         pytest.skip(f"real dataset not found at {DONNEES_REELLES} (required only when CI=true)")
     dossier = une_fois(tmp_path_factory, "reel", lambda d: lancer_dbt(
-        "build", dossier_brut=DONNEES_REELLES, entrepot=d / "w.duckdb", cible=d / "target"))
+        *COMPLET, dossier_brut=DONNEES_REELLES, entrepot=d / "w.duckdb", cible=d / "target"))
     return dossier / "w.duckdb"
 
 

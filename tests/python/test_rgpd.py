@@ -210,8 +210,10 @@ def test_fichiers_publies_apres_effacement(entrepot_genere, dossier_genere, tmp_
                       sauvegardes, dossier_brut=dossier_genere, entrepot=entrepot)
         del os.environ[variable_cle("direction")]
         cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
+        # The warehouse by its bare name here (the commands run from its folder): the answers'
+        # recomputation reuses the run's parse state; the two commands above take full paths.
         resultat = lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, "--entrepot",
-                                 entrepot, "--publication", publication, "--sauvegardes",
+                                 entrepot.name, "--publication", publication, "--sauvegardes",
                                  sauvegardes, dossier_brut=dossier_genere, entrepot=entrepot)
     finally:
         os.environ.clear()

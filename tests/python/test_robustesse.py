@@ -21,13 +21,16 @@ from retailinsight.generateur import generer
 
 
 def _demarrer(dossier, entrepot):
-    """A refresh started in the background, run as `conftest.rafraichir` runs it."""
+    """A refresh started in the background, run as `conftest.rafraichir` runs it, with the
+    real dbt executable (not the suite's warm one): these tests are about its processes."""
     cible = entrepot.with_name(entrepot.stem + "-target")
     amorcer_analyse(cible, entrepot.name)
+    env = environnement_relatif(dossier, entrepot)
+    env.pop("BESTMARKET_DBT", None)
     return subprocess.Popen(
         [sys.executable, "-m", "retailinsight.rafraichir", *COMPLET, *INGESTION,
          "--target-path", str(cible)],
-        cwd=entrepot.parent, env=environnement_relatif(dossier, entrepot),
+        cwd=entrepot.parent, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -136,13 +139,12 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     entrepot = tmp_path / "o'w" / "w.duckdb"
     rafraichir(brut, entrepot, relatif=False)  # the full path, quote included, reaches dbt
     cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
-    # The erasure's `dbt run` below works on the refresh's copy, as the refresh did, with the
-    # same target folder: it reuses the refresh's parse. The freshness check reads the
-    # warehouse itself (another profile): its own target folder.
-    env = dict(environnement(brut, entrepot), DBT_TARGET_PATH=str(tmp_path / "o'w" / "fraicheur"))
+    # The freshness check and the erasure's `dbt run` below name the same warehouse as the
+    # refresh did, with the same target folder (`o'w/target`, quote included): they reuse the
+    # refresh's parse.
     fraicheur = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "source", "freshness"], cwd=RACINE,
-        env=env, capture_output=True, text=True)
+        env=environnement(brut, entrepot), capture_output=True, text=True)
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]
     lancer_module("retailinsight.rgpd", "effacer", "--cle", cle, dossier_brut=brut,

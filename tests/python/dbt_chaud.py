@@ -1,0 +1,200 @@
+"""A warm dbt for the test suite: dbt's start-up without its 2-3 s of imports.
+
+Most of a small dbt command's time here is Python importing dbt (about 2 s of CPU, and as
+much again compiling its dataclasses' serialisers), paid again by each of the suite's ~45
+dbt commands on 2 cores. The server below imports dbt, dbt-duckdb and the project's plugin
+once, then forks one child per command: the child starts with all of that in memory and runs
+dbt's own command line (`dbt.cli.main.cli`), as the `dbt` executable does.
+
+    python tests/python/dbt_chaud.py servir <socket>        the server (one per test worker)
+    <client> <dbt arguments...>                              what the suite runs instead of dbt
+
+The client (`ecrire_client`: a script with this file's interpreter) sends its arguments, its
+working directory, its environment and its open file descriptors (standard streams, and the
+refresh's lock file, which dbt must hold) over a Unix socket; the child takes them over, runs
+dbt, runs the exit handlers (the plugin's clean-up of decoded copies), closes them, and sends
+back the exit code, which the client exits with. A child whose client dies (killed with its
+refresh) kills itself at once. Without a server, or if it does not answer, the client runs
+the real dbt instead (`os.execv`): same command, only slower.
+
+The product never uses this: it is chosen by the suite through BESTMARKET_DBT, which the
+refresh reads for the dbt executable to run. The tests of process behaviour (a refresh killed,
+the lock held while dbt runs, two refreshes at once, the README walk-through) keep the real
+executable.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+TAILLE_MAX = 1 << 20
+
+
+def _envoyer(connexion: socket.socket, donnees: dict, fds: list[int]) -> None:
+    corps = json.dumps(donnees).encode()
+    connexion.sendmsg([struct.pack("!I", len(corps)), corps],
+                      [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds
+                      else [])
+
+
+def _recevoir(connexion: socket.socket) -> tuple[dict, list[int]]:
+    taille_fds = socket.CMSG_SPACE(256 * array.array("i").itemsize)
+    message, auxiliaires, _, _ = connexion.recvmsg(TAILLE_MAX, taille_fds)
+    fds = array.array("i")
+    for niveau, type_, donnees in auxiliaires:
+        if niveau == socket.SOL_SOCKET and type_ == socket.SCM_RIGHTS:
+            fds.frombytes(donnees[:len(donnees) - len(donnees) % fds.itemsize])
+    (longueur,) = struct.unpack("!I", message[:4])
+    corps = message[4:]
+    while len(corps) < longueur:
+        suite = connexion.recv(longueur - len(corps))
+        if not suite:
+            raise ConnectionError("request cut short")
+        corps += suite
+    return json.loads(corps), list(fds)
+
+
+# --- client -------------------------------------------------------------------------------
+
+def client(socket_serveur: str, dbt_reel: str, arguments: list[str]) -> int:
+    # The descriptors to hand over: the standard streams and what the caller passed on
+    # (the refresh's lock file), listed before the socket is opened.
+    numeros = sorted(int(n) for n in os.listdir("/proc/self/fd"))
+    numeros = [n for n in numeros if _ouvert(n)]
+    try:
+        connexion = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connexion.connect(socket_serveur)
+        _envoyer(connexion, {"arguments": arguments, "dossier": os.getcwd(),
+                             "env": dict(os.environ), "numeros": numeros}, numeros)
+    except OSError:
+        os.execv(dbt_reel, [dbt_reel, *arguments])
+    # Ctrl-C or a termination reaches the child through the connection's end.
+    for signal_ in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signal_, lambda *_: os._exit(130))
+    reponse = b""
+    while len(reponse) < 4:
+        morceau = connexion.recv(4 - len(reponse))
+        if not morceau:
+            print("dbt_chaud: the dbt child ended without an exit code", file=sys.stderr)
+            return 1
+        reponse += morceau
+    return struct.unpack("!i", reponse)[0]
+
+
+def _ouvert(numero: int) -> bool:
+    try:
+        os.fstat(numero)
+        return True
+    except OSError:
+        return False
+
+
+def ecrire_client(chemin: str, socket_serveur: str, dbt_reel: str) -> str:
+    """An executable `dbt` look-alike at `chemin` that asks the server at `socket_serveur`."""
+    with open(chemin, "w") as fichier:
+        fichier.write(f"#!{sys.executable}\n"
+                      "import sys\n"
+                      f"sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r})\n"
+                      "import dbt_chaud\n"
+                      f"sys.exit(dbt_chaud.client({socket_serveur!r}, {dbt_reel!r}, "
+                      "sys.argv[1:]))\n")
+    os.chmod(chemin, 0o755)
+    return chemin
+
+
+# --- server -------------------------------------------------------------------------------
+
+def servir(socket_serveur: str) -> None:
+    import dbt.adapters.duckdb  # noqa: F401 - imported once, here, for every child
+    import dbt.adapters.duckdb.plugins  # noqa: F401
+    import dbt.cli.main  # noqa: F401
+    import retailinsight.dbt_plugin  # noqa: F401
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+    ecoute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ecoute.bind(socket_serveur + ".tmp")
+    os.rename(socket_serveur + ".tmp", socket_serveur)  # there only once listening
+    ecoute.listen(16)
+    while True:
+        connexion, _ = ecoute.accept()
+        if os.fork() == 0:
+            ecoute.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _enfant(connexion)  # never returns
+        connexion.close()
+
+
+def _enfant(connexion: socket.socket) -> None:
+    import fcntl
+
+    code = 1
+    try:
+        demande, fds = _recevoir(connexion)
+        # Out of the way first (the connection, then what was received), so that putting a
+        # descriptor at its number never overwrites another one.
+        haut = fcntl.fcntl(connexion.fileno(), fcntl.F_DUPFD, 900)
+        connexion.close()
+        connexion = socket.socket(fileno=haut)
+        recus = []
+        for fd in fds:
+            recus.append(fcntl.fcntl(fd, fcntl.F_DUPFD, 1000))
+            os.close(fd)
+        for fd, numero in zip(recus, demande["numeros"]):
+            os.dup2(fd, numero)
+            os.close(fd)
+        os.chdir(demande["dossier"])
+        os.environ.clear()
+        os.environ.update(demande["env"])
+        _surveiller(connexion)
+        sys.argv = ["dbt", *demande["arguments"]]
+        from dbt.cli.main import cli
+
+        try:
+            cli.main(args=demande["arguments"], prog_name="dbt")
+            code = 0
+        except SystemExit as fin:
+            code = fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
+    except BaseException:  # noqa: BLE001 - reported on the client's stderr, like dbt's own
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+
+            atexit._run_exitfuncs()  # the plugin's clean-up; multiprocessing's finalisers
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            # Every descriptor but the standard streams and the connection (the lock file
+            # first) is closed before the exit code goes back.
+            os.closerange(3, connexion.fileno())
+            os.closerange(connexion.fileno() + 1, 1 << 16)
+            try:
+                connexion.sendall(struct.pack("!i", code))
+            finally:
+                os._exit(code)
+
+
+def _surveiller(connexion: socket.socket) -> None:
+    """Kill this child as soon as its client is gone (the client never writes again, so the
+    connection becoming readable means it closed)."""
+    import select
+    import threading
+
+    def attendre():
+        select.select([connexion], [], [])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=attendre, daemon=True).start()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["servir"]:
+        servir(sys.argv[2])
