@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (COMPLET, INGESTION, RACINE, amorcer_analyse, contenu_table, environnement,
-                      environnement_relatif, lancer_module, lire_csv, rafraichir, requete,
-                      tables, une_fois)
+from conftest import (COMPLET, INGESTION, RACINE, amorcer_analyse, contenu_table, dbt,
+                      environnement, environnement_relatif, lancer_module, lire_csv, rafraichir,
+                      requete, tables, une_fois)
 from retailinsight.generateur import generer
 
 
@@ -143,7 +143,7 @@ def test_apostrophes_dans_les_chemins(tmp_path):
     # refresh did, with the same target folder (`o'w/target`, quote included): they reuse the
     # refresh's parse.
     fraicheur = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "source", "freshness"], cwd=RACINE,
+        [dbt(), "source", "freshness"], cwd=RACINE,
         env=environnement(brut, entrepot), capture_output=True, text=True)
     assert "Runtime Error" not in fraicheur.stdout and "Parser Error" not in fraicheur.stdout, \
         fraicheur.stdout[-3000:]
