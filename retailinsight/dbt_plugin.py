@@ -178,12 +178,18 @@ class Plugin(BasePlugin):
         and a direct dbt command (`dbt docs generate`, `dbt source freshness`) share one parse
         state instead of parsing the whole project again at every switch (about 6 s). The copy
         has the warehouse's file name, in another folder: DuckDB names the database after the
-        file, and dbt's SQL names that database."""
+        file, and dbt's SQL names that database. The variable is the refresh's alone: one
+        left set in a shell after its refresh ended names a folder that no longer exists, and
+        is refused rather than sending a build's writes to a copy nobody will swap in."""
         copie = os.environ.get("BESTMARKET_WAREHOUSE_EN_COURS")
         if copie and creds.path and creds.path != ":memory:":
-            if Path(copie).name != Path(creds.path).name:
-                raise RuntimeError(f"BESTMARKET_WAREHOUSE_EN_COURS={copie} must have the file "
-                                   f"name of the warehouse {creds.path}")
+            entrepot = Path(creds.path)
+            dossier = Path(copie).parent
+            if Path(copie).name != entrepot.name or dossier.name != entrepot.name + ".en-cours" \
+                    or not dossier.is_dir():
+                raise RuntimeError(
+                    f"BESTMARKET_WAREHOUSE_EN_COURS={copie} names no refresh working copy of "
+                    f"{creds.path} (the refresh sets it for its own dbt run; unset it)")
             creds.path = copie
         if creds.path and creds.path != ":memory:":
             Path(creds.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,10 @@ def test_sqlfluff_lint_propre(tmp_path):
     # run's parse state (`amorcer_analyse`, about 7 s saved); the plugin opens the file in
     # tmp_path instead, as it opens a refresh's working copy (BESTMARKET_WAREHOUSE_EN_COURS).
     amorcer_analyse(tmp_path / "target", "w.duckdb")
+    copie = tmp_path / "w.duckdb.en-cours" / "w.duckdb"
+    copie.parent.mkdir()
     env = dict(environnement(ECHANTILLON, tmp_path / "w.duckdb"), BESTMARKET_WAREHOUSE="w.duckdb",
-               BESTMARKET_WAREHOUSE_EN_COURS=str(tmp_path / "w.duckdb"))
+               BESTMARKET_WAREHOUSE_EN_COURS=str(copie))
     resultat = subprocess.run([sqlfluff, "lint", "models", "tests", "analyses", "macros"],
                               cwd=RACINE, capture_output=True, text=True, env=env)
     assert resultat.returncode == 0, resultat.stdout[-5000:] + resultat.stderr[-2000:]

@@ -299,3 +299,32 @@ def test_fichier_utf8_avec_bom_refuse(tmp_path):
     assert f"raw file rejected: {chemin}, line 1: starts with a UTF-8 byte-order mark" \
         in resultat.stdout
     assert not entrepot.exists(), "a failed first refresh leaves no warehouse behind"
+
+
+def test_copie_de_travail_nommee_hors_rafraichissement_refusee(tmp_path, monkeypatch):
+    """BESTMARKET_WAREHOUSE_EN_COURS is the refresh's: left set in a shell after its refresh
+    (its folder gone), or naming another file, it is refused, so that a build's writes never
+    go to a copy that no refresh swaps in. Inside a refresh, DuckDB opens the copy."""
+    from types import SimpleNamespace
+
+    from retailinsight.dbt_plugin import Plugin
+
+    plugin = Plugin("bestmarket_raw", {})
+    entrepot = tmp_path / "w.duckdb"
+    dossier = tmp_path / "w.duckdb.en-cours"
+
+    def ouvre(copie) -> str:
+        monkeypatch.setenv("BESTMARKET_WAREHOUSE_EN_COURS", str(copie))
+        creds = SimpleNamespace(path=str(entrepot))
+        plugin.update_connection_config(creds, {})
+        return creds.path
+
+    (tmp_path / "autre.en-cours").mkdir()
+    for copie in (dossier / "w.duckdb",  # its refresh ended: the folder is gone
+                  tmp_path / "autre.en-cours" / "w.duckdb"):  # not this warehouse's folder
+        with pytest.raises(RuntimeError, match="names no refresh working copy"):
+            ouvre(copie)
+    dossier.mkdir()
+    with pytest.raises(RuntimeError, match="names no refresh working copy"):
+        ouvre(dossier / "x.duckdb")  # another file name: another database name
+    assert ouvre(dossier / "w.duckdb") == str(dossier / "w.duckdb")
