@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,11 @@ def _dbt_chaud(tmp_path_factory):
             stdout=journal, stderr=journal, preexec_fn=mourir_avec_le_parent(os.getpid()))
     import dbt_chaud
 
+    # Ready once its socket exists (it binds after importing dbt, about 2 s); until then a
+    # client would fall back to the real dbt.
+    debut = time.time()
+    while not prise.exists() and serveur.poll() is None and time.time() - debut < 60:
+        time.sleep(0.05)
     client = dbt_chaud.ecrire_client(str(dossier / "dbt-chaud"), str(prise), DBT)
     os.environ["BESTMARKET_DBT"] = client
     yield
@@ -116,6 +122,27 @@ def memoriser_analyse(cible: Path, cle: str) -> None:
         temporaire = cache / f"{cle}.{os.getpid()}.tmp"
         shutil.copy(produit, temporaire)
         os.replace(temporaire, cache / f"{cle}.msgpack")
+
+
+def enfants_de(pid: int) -> list[int]:
+    """Pids of the direct children of `pid` (from /proc)."""
+    enfants = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            champs = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(champs[1]) == pid:
+            enfants.append(int(stat.parent.name))
+    return enfants
+
+
+def vivant(pid: int) -> bool:
+    try:
+        etat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return etat != "Z"
 
 
 def lire_csv(chemin: Path) -> list[list[str]]:

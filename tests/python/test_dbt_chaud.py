@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import dbt_chaud
-from conftest import DBT, RACINE, dbt
+from conftest import DBT, RACINE, dbt, enfants_de
 
 
 def _lancer(executable, *arguments, **options):
@@ -58,19 +58,16 @@ def test_sans_serveur_le_vrai_dbt(tmp_path, version_reelle):
 
 
 def _enfants_du_serveur() -> set[int]:
-    """Pids of the processes forked by this worker's server (same command line, its parent
-    being the server)."""
-    commandes = {}
-    for dossier in Path("/proc").glob("[0-9]*"):
+    """Pids of the processes forked by this worker's server (found by its command line)."""
+    prise = (os.environ["BESTMARKET_DBT"] + ".sock").encode()
+    serveurs = []
+    for commande in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            commandes[int(dossier.name)] = (
-                (dossier / "cmdline").read_bytes(),
-                int((dossier / "stat").read_text().rsplit(")", 1)[1].split()[1]))
-        except (OSError, ValueError, IndexError):
+            if b"servir\0" + prise in commande.read_bytes():
+                serveurs.append(int(commande.parent.name))
+        except OSError:
             continue
-    prise = os.environ["BESTMARKET_DBT"] + ".sock"
-    serveurs = {p for p, (c, _) in commandes.items() if b"servir\0" + prise.encode() in c}
-    return {p for p, (_, parent) in commandes.items() if parent in serveurs}
+    return {enfant for serveur in serveurs for enfant in enfants_de(serveur)}
 
 
 def test_client_tue_enfant_arrete(tmp_path):

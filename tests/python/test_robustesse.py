@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import (COMPLET, INGESTION, RACINE, amorcer_analyse, contenu_table, dbt,
-                      environnement, environnement_relatif, lancer_module, lire_csv, rafraichir,
-                      requete, tables, une_fois)
+                      enfants_de, environnement, environnement_relatif, lancer_module, lire_csv,
+                      rafraichir, requete, tables, une_fois, vivant)
 from retailinsight.generateur import generer
 
 
@@ -81,27 +81,6 @@ def test_rafraichissement_interrompu_laisse_l_etat_precedent(copie_entrepot, tmp
         len(avant["marts.fct_retour_client"])
 
 
-def _enfants(pid: int) -> list[int]:
-    """Pids of the direct children of `pid` (from /proc)."""
-    enfants = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            champs = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(champs[1]) == pid:
-            enfants.append(int(stat.parent.name))
-    return enfants
-
-
-def _vivant(pid: int) -> bool:
-    try:
-        etat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return etat != "Z"
-
-
 def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
     """kill -9 of the refresh wrapper alone (not its process group) must not leave its dbt
     child running without the lock: the child dies with it, and only then may another
@@ -111,17 +90,17 @@ def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
     premier = _demarrer(tmp_path / "brut", entrepot)
     _attendre_verrou(entrepot)
     debut = time.time()
-    while not _enfants(premier.pid) and time.time() - debut < 30:
+    while not enfants_de(premier.pid) and time.time() - debut < 30:
         time.sleep(0.05)
-    enfants = _enfants(premier.pid)
+    enfants = enfants_de(premier.pid)
     assert enfants, "the refresh never started dbt"
     time.sleep(1)
     os.kill(premier.pid, signal.SIGKILL)
     premier.wait()
     debut = time.time()
-    while any(_vivant(e) for e in enfants) and time.time() - debut < 20:
+    while any(vivant(e) for e in enfants) and time.time() - debut < 20:
         time.sleep(0.1)
-    assert not any(_vivant(e) for e in enfants), "dbt outlived the refresh that started it"
+    assert not any(vivant(e) for e in enfants), "dbt outlived the refresh that started it"
     rafraichir(tmp_path / "brut", entrepot)
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] > 0
     # Nothing of the killed run is left holding data: no working folder (copy, WAL, spill
