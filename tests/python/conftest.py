@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,9 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 # suite, the real dataset's included, leave them out (5 s each).
 SANS_TESTS_UNITAIRES = ("--exclude-resource-type", "unit_test")
 # The tests of loading (refresh, faults, quarantine, GDPR) build the selector `ingestion`
-# (selectors.yml: everything but answers, report and semantic layer, and their tests), about
-# 40 % less work per build; the fixtures whose warehouse is read for answers build everything.
+# (selectors.yml: everything but answers, report and semantic layer, and their tests, and but
+# the tests of the seeds alone), about half the work of a build; the fixtures whose warehouse
+# is read for answers build everything, the seeds' tests included.
 INGESTION = ("--selector", "ingestion")
 COMPLET = ("build", *SANS_TESTS_UNITAIRES)
 
@@ -48,8 +50,9 @@ def _dbt_chaud(tmp_path_factory):
             stdout=journal, stderr=journal, preexec_fn=mourir_avec_le_parent(os.getpid()))
     import dbt_chaud
 
-    # Ready once its socket exists (it binds after importing dbt, about 2 s); until then a
-    # client would fall back to the real dbt.
+    # Ready once its socket exists (it listens after importing dbt, about 2 s, then warms dbt
+    # up for about 8 s while clients wait in its queue); until then a client would fall back
+    # to the real dbt.
     debut = time.time()
     while not prise.exists() and serveur.poll() is None and time.time() - debut < 60:
         time.sleep(0.05)
@@ -188,6 +191,22 @@ def une_fois(tmp_path_factory, nom: str, construire) -> Path:
     return dossier
 
 
+@contextmanager
+def a_son_tour(entrepot: Path):
+    """An operation that takes the warehouse's lock (a backup, a publication, a restore onto
+    it), run on a warehouse that both workers share (`une_fois`), waits here for the other
+    worker's to end: the product refuses a second one at once (exit code 75, what the lock's
+    own tests check), and the tests that share the warehouse are not about that. On a
+    warehouse of the test's own, nothing to wait for."""
+    dossier = entrepot.parent
+    if not dossier.name.startswith("partage-"):
+        yield
+        return
+    with open(dossier.with_name(dossier.name + ".tour"), "w") as tour:
+        fcntl.flock(tour, fcntl.LOCK_EX)
+        yield
+
+
 def copie_fraiche(destination: Path) -> Path:
     """The project as a fresh clone would have it: the files git tracks or would track
     (uncommitted edits included, nothing ignored: no warehouse, no target/), and the
@@ -301,8 +320,10 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
         amorcer_analyse(entrepot.parent / "target", entrepot.name)
     else:
         dossier, env = RACINE, environnement(dossier_brut, entrepot)
-    resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],
-                              cwd=dossier, env=env, capture_output=True, text=True, **options)
+    with a_son_tour(entrepot):
+        resultat = subprocess.run([sys.executable, "-m", module, *map(str, arguments)],
+                                  cwd=dossier, env=env, capture_output=True, text=True,
+                                  **options)
     if verifier and resultat.returncode != 0:
         raise AssertionError(f"{module} {arguments} failed:\n{resultat.stdout[-6000:]}\n"
                              f"{resultat.stderr[-3000:]}")

@@ -3,8 +3,9 @@
 Most of a small dbt command's time here is Python importing dbt (about 2 s of CPU, and as
 much again compiling its dataclasses' serialisers), paid again by each of the suite's ~45
 dbt commands on 2 cores. The server below imports dbt, dbt-duckdb and the project's plugin
-once, then forks one child per command: the child starts with all of that in memory and runs
-dbt's own command line (`dbt.cli.main.cli`), as the `dbt` executable does.
+once, warms dbt up (`_echauffer`: a parse and a `dbt ls`, so that what dbt builds on first use
+is built), then forks one child per command: the child starts with all of that in memory and
+runs dbt's own command line (`dbt.cli.main.cli`), as the `dbt` executable does.
 
     python tests/python/dbt_chaud.py servir <socket>        the server (one per test worker)
     <client> <dbt arguments...>                              what the suite runs instead of dbt
@@ -116,11 +117,13 @@ def servir(socket_serveur: str) -> None:
     import dbt.cli.main  # noqa: F401
     import retailinsight.dbt_plugin  # noqa: F401
 
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     ecoute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     ecoute.bind(socket_serveur + ".tmp")
-    os.rename(socket_serveur + ".tmp", socket_serveur)  # there only once listening
     ecoute.listen(16)
+    os.rename(socket_serveur + ".tmp", socket_serveur)  # there only once listening
+    # Clients that connect now wait in the queue until the warm-up is over.
+    _echauffer(socket_serveur)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     while True:
         connexion, _ = ecoute.accept()
         if os.fork() == 0:
@@ -128,6 +131,63 @@ def servir(socket_serveur: str) -> None:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _enfant(connexion)  # never returns
         connexion.close()
+
+
+def _echauffer(socket_serveur: str) -> None:
+    """Warm this server up: what dbt builds lazily on first use (its dataclasses'
+    serialisers and their JSON schemas, the modules it imports inside functions) is built once
+    here, and every child starts with it (about 1.5 s less per command).
+
+    A forked child runs `dbt parse` on the project into a folder beside the socket (a full
+    parse, which saves a parse state); then this process runs `dbt ls` on it, which reads the
+    state back and, with no file changed, parses nothing. Parsing runs dbt's Rust extractor,
+    whose thread pool would not survive a fork (a child using it would hang): that is why it
+    runs in a child, and why the server stops serving if a thread was left behind after
+    `ls`. Neither command opens the warehouse, so no DuckDB database is left open here
+    either. A failed warm-up only costs time."""
+    from dbt.cli.main import cli
+
+    dossier = socket_serveur + ".echauffement"
+    racine = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    arguments = ["--quiet", "--project-dir", racine, "--profiles-dir", racine,
+                 "--target-path", os.path.join(dossier, "target"),
+                 "--log-path", os.path.join(dossier, "logs")]
+
+    def lancer(commande: str) -> int:
+        try:
+            cli.main(args=[commande, *arguments], prog_name="dbt")
+        except SystemExit as fin:
+            return fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
+        return 0
+
+    environnement = dict(os.environ)
+    os.environ.update(BESTMARKET_WAREHOUSE=os.path.join(dossier, "w.duckdb"),
+                      DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    taches = len(os.listdir("/proc/self/task"))
+    try:
+        enfant = os.fork()
+        if enfant == 0:
+            code = 1
+            try:
+                code = lancer("parse")
+            finally:
+                os._exit(code)
+        _, statut = os.waitpid(enfant, 0)
+        if os.waitstatus_to_exitcode(statut) != 0:
+            print("dbt_chaud: warm-up `dbt parse` failed", file=sys.stderr)
+            return
+        code = lancer("ls")
+        if code != 0:
+            print(f"dbt_chaud: warm-up `dbt ls` ended with {code}", file=sys.stderr)
+        if len(os.listdir("/proc/self/task")) != taches:
+            # Refuse to serve: new clients then find no server and run the real dbt.
+            os.unlink(socket_serveur)
+            raise RuntimeError("the warm-up left threads behind: forked children could hang")
+    finally:
+        os.environ.clear()
+        os.environ.update(environnement)
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 def _enfant(connexion: socket.socket) -> None:

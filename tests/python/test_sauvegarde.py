@@ -12,7 +12,7 @@ import stat
 import duckdb
 import pytest
 
-from conftest import contenu_table, lancer_module, requete, tables
+from conftest import a_son_tour, contenu_table, lancer_module, requete, tables
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.rafraichir import litteral
 from retailinsight.sauvegarde import (FICHIER, MANIFESTE, VARIABLE_CLE, CleInvalide,
@@ -33,7 +33,8 @@ def sauvegarde_modele(entrepot_genere, tmp_path_factory):
     """One backup of the generated warehouse, made once; tests change only copies of it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(VARIABLE_CLE, CLE)
-        return creer(entrepot_genere, tmp_path_factory.mktemp("sauvegardes") / "backups")
+        with a_son_tour(entrepot_genere):
+            return creer(entrepot_genere, tmp_path_factory.mktemp("sauvegardes") / "backups")
 
 
 @pytest.fixture
@@ -125,9 +126,10 @@ def test_sauvegarde_alteree_refusee(entrepot_genere, sauvegarde, tmp_path):
     octets[len(octets) // 2] ^= 0xFF
     fichier.write_bytes(bytes(octets))
     refusee(sauvegarde, tmp_path, "checksum mismatch on sauvegarde.duckdb")
-    valide = creer(entrepot_genere, tmp_path / "b2")
-    with pytest.raises(FileExistsError):
-        restaurer(valide, entrepot_genere)
+    with a_son_tour(entrepot_genere):
+        valide = creer(entrepot_genere, tmp_path / "b2")
+        with pytest.raises(FileExistsError):
+            restaurer(valide, entrepot_genere)
 
 
 def test_donnees_alterees_rehachees_refusees(sauvegarde, tmp_path):
@@ -280,8 +282,9 @@ def test_chemins_avec_apostrophe(entrepot_genere, tmp_path):
 def test_rotation(entrepot_genere, tmp_path):
     debut = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     for jour in range(5):
-        creer(entrepot_genere, tmp_path / "b", garder=3,
-              maintenant=debut + dt.timedelta(days=jour))
+        with a_son_tour(entrepot_genere):
+            creer(entrepot_genere, tmp_path / "b", garder=3,
+                  maintenant=debut + dt.timedelta(days=jour))
     restantes = lister(tmp_path / "b")
     assert [s.name[:8] for s in restantes] == ["20260103", "20260104", "20260105"]
     assert rotation(tmp_path / "b", 1) == restantes[:2]
