@@ -33,7 +33,7 @@ COMPLET = ("build", *SANS_TESTS_UNITAIRES)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _dbt_chaud(tmp_path_factory):
+def _dbt_chaud(tmp_path_factory, _cache_analyses):
     """This worker's warm dbt (`dbt_chaud.py`): a server that has imported dbt once and forks
     a child per command. BESTMARKET_DBT points the refresh, and every command of the product
     that runs dbt, at its client; the suite's own dbt commands use it too (`dbt()`). The
@@ -43,9 +43,16 @@ def _dbt_chaud(tmp_path_factory):
 
     dossier = tmp_path_factory.getbasetemp()
     prise = dossier / "dbt-chaud.sock"
+    # Set before the server starts: its warm-up parses with the environment that the tests'
+    # dbt commands have, and shares that parse state with them (`amorcer_analyse`).
+    # Two pytest workers already keep both cores busy: a second dbt thread per build only
+    # adds switching between threads (about 10 % more CPU per build, measured). The README's
+    # own commands (`environnement_utilisateur`) keep the profile's default.
+    os.environ["BESTMARKET_DBT_THREADS"] = "1"
     with open(dossier / "dbt-chaud.log", "w") as journal:
         serveur = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("dbt_chaud.py")), "servir", str(prise)],
+            [sys.executable, str(Path(__file__).with_name("dbt_chaud.py")), "servir", str(prise),
+             str(cache_analyses() / "w.duckdb.msgpack")],
             env=dict(os.environ, PYTHONPATH=str(RACINE)), stdin=subprocess.DEVNULL,
             stdout=journal, stderr=journal, preexec_fn=mourir_avec_le_parent(os.getpid()))
     import dbt_chaud
@@ -58,10 +65,6 @@ def _dbt_chaud(tmp_path_factory):
         time.sleep(0.05)
     client = dbt_chaud.ecrire_client(str(dossier / "dbt-chaud"), str(prise), DBT)
     os.environ["BESTMARKET_DBT"] = client
-    # Two pytest workers already keep both cores busy: a second dbt thread per build only
-    # adds switching between threads (about 10 % more CPU per build, measured). The README's
-    # own commands (`environnement_utilisateur`) keep the profile's default.
-    os.environ["BESTMARKET_DBT_THREADS"] = "1"
     yield
     del os.environ["BESTMARKET_DBT"], os.environ["BESTMARKET_DBT_THREADS"]
     serveur.kill()
@@ -116,10 +119,16 @@ def amorcer_analyse(cible: Path, cle: str) -> None:
     the whole project: about 5 s saved per dbt command. dbt itself checks that the profile,
     the variables and every project file still match, and parses in full if not."""
     cache = cache_analyses()
-    source = cache / f"{cle}.msgpack" if cache else None
-    if source and source.is_file() and not (cible / "partial_parse.msgpack").exists():
-        cible.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, cible / "partial_parse.msgpack")
+    if not cache or (cible / "partial_parse.msgpack").exists():
+        return
+    source = cache / f"{cle}.msgpack"
+    # The warm dbt's servers make the state of `w.duckdb` at the start of a run, under this
+    # lock (`dbt_chaud._echauffer`): wait for it rather than parse in full beside them.
+    with open(cache / f"{cle}.msgpack.verrou", "a") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_SH)
+        if source.is_file():
+            cible.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, cible / "partial_parse.msgpack")
 
 
 def memoriser_analyse(cible: Path, cle: str) -> None:

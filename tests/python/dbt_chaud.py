@@ -7,8 +7,9 @@ once, warms dbt up (`_echauffer`: a parse and a `dbt ls`, so that what dbt build
 is built), then forks one child per command: the child starts with all of that in memory and
 runs dbt's own command line (`dbt.cli.main.cli`), as the `dbt` executable does.
 
-    python tests/python/dbt_chaud.py servir <socket>        the server (one per test worker)
-    <client> <dbt arguments...>                              what the suite runs instead of dbt
+    python tests/python/dbt_chaud.py servir <socket> [<state>]   the server (one per worker;
+                                                         <state>: shared parse state)
+    <client> <dbt arguments...>                          what the suite runs instead of dbt
 
 The client (`ecrire_client`: a script with this file's interpreter) sends its arguments, its
 working directory, its environment and its open file descriptors (standard streams, and the
@@ -111,18 +112,26 @@ def ecrire_client(chemin: str, socket_serveur: str, dbt_reel: str) -> str:
 
 # --- server -------------------------------------------------------------------------------
 
-def servir(socket_serveur: str) -> None:
+def servir(socket_serveur: str, etat_partage: str | None = None) -> None:
     import dbt.adapters.duckdb  # noqa: F401 - imported once, here, for every child
     import dbt.adapters.duckdb.plugins  # noqa: F401
     import dbt.cli.main  # noqa: F401
     import retailinsight.dbt_plugin  # noqa: F401
 
+    # The shared parse state's lock first, then the socket: once the socket is there, a test
+    # that wants the state (`amorcer_analyse`) waits for this lock, so it never misses it.
+    verrou = None
+    if etat_partage:
+        import fcntl
+
+        verrou = open(etat_partage + ".verrou", "w")
+        fcntl.flock(verrou, fcntl.LOCK_EX)  # the other worker's server may be parsing
     ecoute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     ecoute.bind(socket_serveur + ".tmp")
     ecoute.listen(16)
     os.rename(socket_serveur + ".tmp", socket_serveur)  # there only once listening
     # Clients that connect now wait in the queue until the warm-up is over.
-    _echauffer(socket_serveur)
+    _echauffer(socket_serveur, etat_partage, verrou)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     while True:
         connexion, _ = ecoute.accept()
@@ -133,25 +142,32 @@ def servir(socket_serveur: str) -> None:
         connexion.close()
 
 
-def _echauffer(socket_serveur: str) -> None:
+def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
     """Warm this server up: what dbt builds lazily on first use (its dataclasses'
     serialisers and their JSON schemas, the modules it imports inside functions) is built once
     here, and every child starts with it (about 1.5 s less per command).
 
-    A forked child runs `dbt parse` on the project into a folder beside the socket (a full
-    parse, which saves a parse state); then this process runs `dbt ls` on it, which reads the
-    state back and, with no file changed, parses nothing. Parsing runs dbt's Rust extractor,
-    whose thread pool would not survive a fork (a child using it would hang): that is why it
-    runs in a child, and why the server stops serving if a thread was left behind after
-    `ls`. Neither command opens the warehouse, so no DuckDB database is left open here
-    either. A failed warm-up only costs time."""
+    This process runs `dbt ls` on the project, reading a saved parse state back: with no file
+    changed, dbt parses nothing. The state is `etat_partage` (the suite's shared copy for the
+    profile that names the warehouse `w.duckdb`, with the environment the tests give dbt); if
+    no server of the run has saved it yet, a forked child makes it with `dbt parse` (a full
+    parse) and saves it there, for the other server and for the tests' own commands
+    (`amorcer_analyse`), then `verrou` (held since before the socket existed) is released.
+    Parsing runs dbt's Rust extractor, whose thread pool would not
+    survive a fork (a child using it would hang): that is why it runs in a child, and why the
+    server stops serving if a thread is left behind after `ls`. Neither command opens the
+    warehouse, so no DuckDB database is left open here either. A failed warm-up only costs
+    time."""
+    import shutil
+
     from dbt.cli.main import cli
 
     dossier = socket_serveur + ".echauffement"
+    cible = os.path.join(dossier, "target")
+    etat = os.path.join(cible, "partial_parse.msgpack")
     racine = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     arguments = ["--quiet", "--project-dir", racine, "--profiles-dir", racine,
-                 "--target-path", os.path.join(dossier, "target"),
-                 "--log-path", os.path.join(dossier, "logs")]
+                 "--target-path", cible, "--log-path", os.path.join(dossier, "logs")]
 
     def lancer(commande: str) -> int:
         try:
@@ -160,11 +176,7 @@ def _echauffer(socket_serveur: str) -> None:
             return fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
         return 0
 
-    environnement = dict(os.environ)
-    os.environ.update(BESTMARKET_WAREHOUSE=os.path.join(dossier, "w.duckdb"),
-                      DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    taches = len(os.listdir("/proc/self/task"))
-    try:
+    def analyser() -> bool:
         enfant = os.fork()
         if enfant == 0:
             code = 1
@@ -173,7 +185,21 @@ def _echauffer(socket_serveur: str) -> None:
             finally:
                 os._exit(code)
         _, statut = os.waitpid(enfant, 0)
-        if os.waitstatus_to_exitcode(statut) != 0:
+        return os.waitstatus_to_exitcode(statut) == 0 and os.path.isfile(etat)
+
+    environnement = dict(os.environ)
+    os.environ.update(BESTMARKET_WAREHOUSE="w.duckdb", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    taches = len(os.listdir("/proc/self/task"))
+    try:
+        os.makedirs(cible, exist_ok=True)
+        if etat_partage:
+            if os.path.isfile(etat_partage):
+                shutil.copy(etat_partage, etat)
+            elif analyser():
+                shutil.copy(etat, etat_partage + f".{os.getpid()}.tmp")
+                os.replace(etat_partage + f".{os.getpid()}.tmp", etat_partage)
+            verrou.close()  # the lock goes with the file
+        if not os.path.isfile(etat) and not analyser():
             print("dbt_chaud: warm-up `dbt parse` failed", file=sys.stderr)
             return
         code = lancer("ls")
@@ -184,6 +210,8 @@ def _echauffer(socket_serveur: str) -> None:
             os.unlink(socket_serveur)
             raise RuntimeError("the warm-up left threads behind: forked children could hang")
     finally:
+        if verrou is not None:
+            verrou.close()  # whatever happened: the tests waiting for the state go on
         os.environ.clear()
         os.environ.update(environnement)
         sys.stdout.flush()
@@ -257,4 +285,4 @@ def _surveiller(connexion: socket.socket) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["servir"]:
-        servir(sys.argv[2])
+        servir(*sys.argv[2:4])
