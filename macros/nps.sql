@@ -4,16 +4,31 @@
     +100, as a double (never integer division); null when there is no response.
 -#}
 
+{% macro condition_groupe_nps(note, groupe) -%}
+    {#- The bounds of the three groups, written once; true when the note is in `groupe`. -#}
+    {%- if groupe == 'promoteur' -%}
+        {{ note }} >= 9
+    {%- elif groupe == 'passif' -%}
+        {{ note }} >= 7 and {{ note }} < 9
+    {%- elif groupe == 'détracteur' -%}
+        {{ note }} >= 0 and {{ note }} < 7
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("unknown NPS group: " ~ groupe) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro groupe_nps(note) -%}
     case
-        when {{ note }} >= 9 then 'promoteur'
-        when {{ note }} >= 7 then 'passif'
-        when {{ note }} >= 0 then 'détracteur'
+        when {{ condition_groupe_nps(note, 'promoteur') }} then 'promoteur'
+        when {{ condition_groupe_nps(note, 'passif') }} then 'passif'
+        when {{ condition_groupe_nps(note, 'détracteur') }} then 'détracteur'
     end
 {%- endmacro %}
 
 {% macro nb_groupe_nps(note, groupe) -%}
-    cast(coalesce(sum(case when {{ groupe_nps(note) }} = '{{ groupe }}' then 1 else 0 end), 0) as bigint)
+    {#- A count, so 0 (not null) without any such note, and a bigint on every engine. The
+        expression stays short: the NPS and its margin repeat it several times. -#}
+    count(case when {{ condition_groupe_nps(note, groupe) }} then 1 end)
 {%- endmacro %}
 
 {% macro nps(note) -%}
