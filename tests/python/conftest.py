@@ -378,6 +378,45 @@ def contenu_table(entrepot: Path, table: str, exclure=()) -> list[tuple]:
         return base.execute(f"select {liste} from {table} order by all").fetchall()
 
 
+def tables_differentes(a: Path, b: Path, noms=None, exclure=()) -> list[str]:
+    """The tables (`noms`, default: every table of either warehouse) that differ between the
+    warehouses `a` and `b`: missing from one, other columns (names, order, types, minus
+    `exclure`), or other rows, compared as multisets (each row with its number of copies).
+    DuckDB compares them (EXCEPT ALL both ways) in one connection: reading every row back
+    into Python, as `contenu_table` does, costs about 4 times as much CPU."""
+    import duckdb
+
+    from retailinsight.rafraichir import litteral
+
+    with duckdb.connect() as base:
+        base.execute(f"attach {litteral(a)} as a (read_only)")
+        base.execute(f"attach {litteral(b)} as b (read_only)")
+
+        def colonnes(catalogue: str, table: str) -> list[tuple]:
+            return [(c, t) for c, t in base.execute(
+                "select column_name, data_type from duckdb_columns() where database_name = ? "
+                "and schema_name || '.' || table_name = ? order by column_index",
+                [catalogue, table]).fetchall() if c not in exclure]
+
+        if noms is None:
+            noms = sorted({f"{s}.{t}" for s, t in base.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where database_name in ('a', 'b')").fetchall()})
+        differentes = []
+        for table in noms:
+            colonnes_a = colonnes("a", table)
+            if not colonnes_a or colonnes_a != colonnes("b", table):
+                differentes.append(table)
+                continue
+            liste = ", ".join(f'"{c}"' for c, _ in colonnes_a)
+            a_seul, b_seul = (f"select {liste} from {x}.{table} except all "
+                              f"select {liste} from {y}.{table}" for x, y in ("ab", "ba"))
+            if base.execute(f"select (select count(*) from ({a_seul})) "
+                            f"+ (select count(*) from ({b_seul}))").fetchone()[0]:
+                differentes.append(table)
+    return differentes
+
+
 def tables(entrepot: Path) -> list[str]:
     import duckdb
 

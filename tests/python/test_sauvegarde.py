@@ -12,7 +12,8 @@ import stat
 import duckdb
 import pytest
 
-from conftest import a_son_tour, contenu_table, lancer_module, requete, tables
+from conftest import (a_son_tour, contenu_table, lancer_module, requete, tables,
+                      tables_differentes)
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.rafraichir import litteral
 from retailinsight.sauvegarde import (FICHIER, MANIFESTE, VARIABLE_CLE, CleInvalide,
@@ -86,8 +87,7 @@ def test_sauvegarde_puis_restauration_identiques(entrepot_genere, dossier_genere
                              restaure, dossier_brut=dossier_genere, entrepot=entrepot_genere)
     assert f"restored {len(manifeste['tables'])} tables" in resultat.stdout
     assert tables(restaure) == tables(entrepot_genere)
-    for table in tables(entrepot_genere):
-        assert contenu_table(restaure, table) == contenu_table(entrepot_genere, table), table
+    assert tables_differentes(restaure, entrepot_genere) == []
     contraintes = ("select schema_name, table_name, constraint_type, constraint_text "
                    "from duckdb_constraints() where database_name = current_database() "
                    "order by all")
@@ -299,8 +299,8 @@ def test_reprendre_le_cache_chiffre(sauvegarde_modele, entrepot_genere, tmp_path
     assert reprendre(tmp_path / "vide", entrepot).startswith("no backup in")
     assert not entrepot.exists()
     assert reprendre(sauvegarde_modele.parent, entrepot).startswith("restored")
-    for table in tables(entrepot_genere):
-        assert contenu_table(entrepot, table) == contenu_table(entrepot_genere, table), table
+    assert len(tables(entrepot)) > 40
+    assert tables_differentes(entrepot, entrepot_genere) == []
     avant = entrepot.read_bytes()
     assert "nothing restored" in reprendre(sauvegarde_modele.parent, entrepot)
     assert entrepot.read_bytes() == avant
