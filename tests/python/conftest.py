@@ -123,9 +123,18 @@ def amorcer_analyse(cible: Path, cle: str) -> None:
         return
     source = cache / f"{cle}.msgpack"
     # The warm dbt's servers make the state of `w.duckdb` at the start of a run, under this
-    # lock (`dbt_chaud._echauffer`): wait for it rather than parse in full beside them.
+    # lock (`dbt_chaud._echauffer`, which gives its parse 5 minutes at most): wait for it
+    # rather than parse in full beside them, but never forever.
     with open(cache / f"{cle}.msgpack.verrou", "a") as verrou:
-        fcntl.flock(verrou, fcntl.LOCK_SH)
+        limite = time.monotonic() + 360
+        while True:
+            try:
+                fcntl.flock(verrou, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > limite:
+                    return
+                time.sleep(0.1)
         if source.is_file():
             cible.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, cible / "partial_parse.msgpack")

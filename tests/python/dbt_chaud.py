@@ -34,6 +34,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 TAILLE_MAX = 1 << 20
 
@@ -131,18 +132,18 @@ def servir(socket_serveur: str, etat_partage: str | None = None) -> None:
     ecoute.listen(16)
     os.rename(socket_serveur + ".tmp", socket_serveur)  # there only once listening
     # Clients that connect now wait in the queue until the warm-up is over.
-    _echauffer(socket_serveur, etat_partage, verrou)
+    chaud = _echauffer(socket_serveur, etat_partage, verrou)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     while True:
         connexion, _ = ecoute.accept()
         if os.fork() == 0:
             ecoute.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            _enfant(connexion)  # never returns
+            _enfant(connexion, chaud)  # never returns
         connexion.close()
 
 
-def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
+def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> bool:
     """Warm this server up: what dbt builds lazily on first use (its dataclasses'
     serialisers and their JSON schemas, the modules it imports inside functions) is built once
     here, and every child starts with it (about 1.5 s less per command).
@@ -151,13 +152,14 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
     changed, dbt parses nothing. The state is `etat_partage` (the suite's shared copy for the
     profile that names the warehouse `w.duckdb`, with the environment the tests give dbt); if
     no server of the run has saved it yet, a forked child makes it with `dbt parse` (a full
-    parse) and saves it there, for the other server and for the tests' own commands
-    (`amorcer_analyse`), then `verrou` (held since before the socket existed) is released.
-    Parsing runs dbt's Rust extractor, whose thread pool would not
-    survive a fork (a child using it would hang): that is why it runs in a child, and why the
-    server stops serving if a thread is left behind after `ls`. Neither command opens the
-    warehouse, so no DuckDB database is left open here either. A failed warm-up only costs
-    time."""
+    parse, 5 minutes at most) and saves it there, for the other server and for the tests' own
+    commands (`amorcer_analyse`), then `verrou` (held since before the socket existed) is
+    released. Parsing runs dbt's Rust extractor, whose thread pool would not survive a fork (a
+    child using it would hang): that is why it runs in a child. Neither command opens the
+    warehouse, writes dbt's log file or keeps multiprocessing's resource tracker: the server
+    must leave no thread and no open file behind for its children, whose descriptors are the
+    client's. Returns whether it did: if not (or on any error), the server's children run the
+    real dbt instead, as a new process."""
     import shutil
 
     from dbt.cli.main import cli
@@ -166,8 +168,8 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
     cible = os.path.join(dossier, "target")
     etat = os.path.join(cible, "partial_parse.msgpack")
     racine = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    arguments = ["--quiet", "--project-dir", racine, "--profiles-dir", racine,
-                 "--target-path", cible, "--log-path", os.path.join(dossier, "logs")]
+    arguments = ["--quiet", "--log-level-file", "none", "--project-dir", racine,
+                 "--profiles-dir", racine, "--target-path", cible]
 
     def lancer(commande: str) -> int:
         try:
@@ -181,15 +183,24 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
         if enfant == 0:
             code = 1
             try:
+                mourir_avec_le_parent()
                 code = lancer("parse")
             finally:
                 os._exit(code)
-        _, statut = os.waitpid(enfant, 0)
-        return os.waitstatus_to_exitcode(statut) == 0 and os.path.isfile(etat)
+        limite = time.monotonic() + 300
+        while time.monotonic() < limite:
+            fini, statut = os.waitpid(enfant, os.WNOHANG)
+            if fini:
+                return os.waitstatus_to_exitcode(statut) == 0 and os.path.isfile(etat)
+            time.sleep(0.1)
+        os.kill(enfant, signal.SIGKILL)
+        os.waitpid(enfant, 0)
+        print("dbt_chaud: warm-up `dbt parse` took over 5 minutes", file=sys.stderr)
+        return False
 
     environnement = dict(os.environ)
     os.environ.update(BESTMARKET_WAREHOUSE="w.duckdb", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    taches = len(os.listdir("/proc/self/task"))
+    taches = sorted(os.listdir("/proc/self/task"))
     try:
         os.makedirs(cible, exist_ok=True)
         if etat_partage:
@@ -199,16 +210,27 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
                 shutil.copy(etat, etat_partage + f".{os.getpid()}.tmp")
                 os.replace(etat_partage + f".{os.getpid()}.tmp", etat_partage)
             verrou.close()  # the lock goes with the file
-        if not os.path.isfile(etat) and not analyser():
-            print("dbt_chaud: warm-up `dbt parse` failed", file=sys.stderr)
-            return
+        if not os.path.isfile(etat) and (etat_partage or not analyser()):
+            print("dbt_chaud: warm-up without a parse state", file=sys.stderr)
+            return False
+        descripteurs = sorted(os.listdir("/proc/self/fd"))
         code = lancer("ls")
+        _arreter_suivi_des_ressources()
         if code != 0:
             print(f"dbt_chaud: warm-up `dbt ls` ended with {code}", file=sys.stderr)
-        if len(os.listdir("/proc/self/task")) != taches:
-            # Refuse to serve: new clients then find no server and run the real dbt.
-            os.unlink(socket_serveur)
-            raise RuntimeError("the warm-up left threads behind: forked children could hang")
+            return False
+        if sorted(os.listdir("/proc/self/task")) != taches:
+            print("dbt_chaud: the warm-up left a thread behind", file=sys.stderr)
+            return False
+        if sorted(os.listdir("/proc/self/fd")) != descripteurs:
+            print("dbt_chaud: the warm-up left a file open", file=sys.stderr)
+            return False
+        return True
+    except Exception:  # noqa: BLE001 - reported; the children then run the real dbt
+        import traceback
+
+        traceback.print_exc()
+        return False
     finally:
         if verrou is not None:
             verrou.close()  # whatever happened: the tests waiting for the state go on
@@ -218,7 +240,28 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> None:
         sys.stderr.flush()
 
 
-def _enfant(connexion: socket.socket) -> None:
+def _arreter_suivi_des_ressources() -> None:
+    """Stop the multiprocessing resource tracker that `dbt ls` started here: its pipe's
+    number would be one of a child's descriptors (the client's), and the child would write
+    the tracker's messages into it. A child that needs a tracker starts its own."""
+    from multiprocessing import resource_tracker
+
+    suivi = resource_tracker._resource_tracker
+    if getattr(suivi, "_fd", None) is not None:
+        os.close(suivi._fd)  # the tracker sees the end of its pipe and exits
+        if suivi._pid is not None:
+            os.waitpid(suivi._pid, 0)
+        suivi._fd = suivi._pid = None
+
+
+def mourir_avec_le_parent() -> None:
+    """This process gets SIGKILL when its parent dies (Linux parent-death signal)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _enfant(connexion: socket.socket, chaud: bool) -> None:
     import fcntl
 
     code = 1
@@ -240,14 +283,17 @@ def _enfant(connexion: socket.socket) -> None:
         os.environ.clear()
         os.environ.update(demande["env"])
         _surveiller(connexion)
-        sys.argv = ["dbt", *demande["arguments"]]
-        from dbt.cli.main import cli
+        if not chaud:
+            code = _dbt_reel(demande["arguments"])
+        else:
+            sys.argv = ["dbt", *demande["arguments"]]
+            from dbt.cli.main import cli
 
-        try:
-            cli.main(args=demande["arguments"], prog_name="dbt")
-            code = 0
-        except SystemExit as fin:
-            code = fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
+            try:
+                cli.main(args=demande["arguments"], prog_name="dbt")
+                code = 0
+            except SystemExit as fin:
+                code = fin.code if isinstance(fin.code, int) else (0 if fin.code is None else 1)
     except BaseException:  # noqa: BLE001 - reported on the client's stderr, like dbt's own
         import traceback
 
@@ -268,6 +314,22 @@ def _enfant(connexion: socket.socket) -> None:
                 connexion.sendall(struct.pack("!i", code))
             finally:
                 os._exit(code)
+
+
+def _dbt_reel(arguments: list[str]) -> int:
+    """The real dbt, as a new process with this child's descriptors, folder and environment:
+    what a server whose warm-up failed runs (a fork then an exec at once, which no thread
+    left in the server can disturb). It dies with this child."""
+    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
+    enfant = os.fork()
+    if enfant == 0:
+        try:
+            mourir_avec_le_parent()
+            os.execv(dbt, [dbt, *arguments])
+        finally:
+            os._exit(127)
+    _, statut = os.waitpid(enfant, 0)
+    return os.waitstatus_to_exitcode(statut)
 
 
 def _surveiller(connexion: socket.socket) -> None:
