@@ -168,8 +168,10 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> bool:
     cible = os.path.join(dossier, "target")
     etat = os.path.join(cible, "partial_parse.msgpack")
     racine = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    arguments = ["--quiet", "--log-level-file", "none", "--project-dir", racine,
-                 "--profiles-dir", racine, "--target-path", cible]
+    # No log file is written, but dbt still makes its log folder: never the project's own.
+    arguments = ["--quiet", "--log-level-file", "none", "--log-path",
+                 os.path.join(dossier, "logs"), "--project-dir", racine, "--profiles-dir",
+                 racine, "--target-path", cible]
 
     def lancer(commande: str) -> int:
         try:
