@@ -164,6 +164,8 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> bool:
 
     from dbt.cli.main import cli
 
+    from retailinsight.rafraichir import mourir_avec_le_parent
+
     dossier = socket_serveur + ".echauffement"
     cible = os.path.join(dossier, "target")
     etat = os.path.join(cible, "partial_parse.msgpack")
@@ -185,7 +187,7 @@ def _echauffer(socket_serveur: str, etat_partage: str | None, verrou) -> bool:
         if enfant == 0:
             code = 1
             try:
-                mourir_avec_le_parent()
+                mourir_avec_le_parent(os.getppid())()
                 code = lancer("parse")
             finally:
                 os._exit(code)
@@ -256,13 +258,6 @@ def _arreter_suivi_des_ressources() -> None:
         suivi._fd = suivi._pid = None
 
 
-def mourir_avec_le_parent() -> None:
-    """This process gets SIGKILL when its parent dies (Linux parent-death signal)."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _enfant(connexion: socket.socket, chaud: bool) -> None:
     import fcntl
 
@@ -322,11 +317,13 @@ def _dbt_reel(arguments: list[str]) -> int:
     """The real dbt, as a new process with this child's descriptors, folder and environment:
     what a server whose warm-up failed runs (a fork then an exec at once, which no thread
     left in the server can disturb). It dies with this child."""
+    from retailinsight.rafraichir import mourir_avec_le_parent
+
     dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
     enfant = os.fork()
     if enfant == 0:
         try:
-            mourir_avec_le_parent()
+            mourir_avec_le_parent(os.getppid())()
             os.execv(dbt, [dbt, *arguments])
         finally:
             os._exit(127)
