@@ -230,6 +230,24 @@ class Plugin(BasePlugin):
             conn.execute(f"attach {base} as crm (type sqlite, read_only)")
         self.configure_cursor(conn)
 
+    def _variables_registre(self) -> list[str]:
+        """The GDPR register as DuckDB variables, for ingestion to leave out what it names:
+        `bestmarket_registre_cles` (list of keyed hashes), `bestmarket_sel_registre` (the salt,
+        '' when no key was erased) and `bestmarket_retention_limite` (date, or null)."""
+        from retailinsight import registre
+        from retailinsight.rafraichir import chemin_registre
+
+        entrepot = Path(self.chemin_entrepot) if self.chemin_entrepot else None
+        if entrepot is not None and entrepot.parent.name.endswith(".en-cours"):
+            entrepot = entrepot.parent.parent / entrepot.name  # the refresh's working copy
+        empreintes, limite = registre.lire(chemin_registre(entrepot))
+        sel = registre.sel() if empreintes else ""
+        liste = "[" + ", ".join(litteral(e) for e in sorted(empreintes)) + "]::varchar[]"
+        return [f"set variable bestmarket_registre_cles = {liste}",
+                f"set variable bestmarket_sel_registre = {litteral(sel)}",
+                "set variable bestmarket_retention_limite = "
+                + (f"date {litteral(limite.isoformat())}" if limite else "null::date")]
+
     def configure_cursor(self, cursor):
         """Per-connection state, as DuckDB variables: the raw folder (for the freshness
         queries) and each CSV export's file and decoder. dbt opens a cursor for every node, so
@@ -237,6 +255,7 @@ class Plugin(BasePlugin):
         if self.variables is None:
             instructions = [f"set variable bestmarket_dossier_brut = "
                             f"{litteral(Path(self.dossier_brut).resolve())}"]
+            instructions += self._variables_registre()
             for nom, (fichier, encodage) in self._lectures().items():
                 instructions.append(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")
                 instructions.append(

@@ -50,6 +50,15 @@ def chemin_entrepot() -> Path:
     return Path(os.environ.get("BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb"))
 
 
+def chemin_registre(entrepot: Path | None = None) -> Path:
+    """The GDPR register of `entrepot` (erased keys as keyed hashes, retention limits applied):
+    BESTMARKET_REGISTRE, default `<warehouse stem>.registre.csv` beside the warehouse. It lives
+    outside the warehouse so that a restored backup or a rebuild from the exports meets it."""
+    entrepot = entrepot or chemin_entrepot()
+    return Path(os.environ.get("BESTMARKET_REGISTRE")
+                or entrepot.with_name(entrepot.stem + ".registre.csv"))
+
+
 @contextmanager
 def verrou(entrepot: Path, operation: str = "refresh"):
     """Exclusive, non-blocking lock on the warehouse, released when the process ends."""
@@ -165,6 +174,19 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         os.replace(copie, entrepot)
         effacer_copie_de_travail(dossier)
         return 0
+
+
+def compacter(entrepot: Path) -> None:
+    """Rewrite the warehouse into a new file and swap it in: deleted rows leave no block."""
+    import duckdb
+
+    neuf = entrepot.with_name(entrepot.name + ".compact")
+    neuf.unlink(missing_ok=True)
+    with duckdb.connect() as base:
+        base.execute(f"attach {litteral(entrepot)} as ancien (read_only)")
+        base.execute(f"attach {litteral(neuf)} as neuf")
+        base.execute("copy from database ancien to neuf")
+    os.replace(neuf, entrepot)
 
 
 def effacer_copie_de_travail(dossier: Path) -> None:

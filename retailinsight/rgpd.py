@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
-                                      litteral, rafraichir, verrou)
+                                      compacter, rafraichir, verrou)
 
 # A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,` or a
 # tab in a malformed line), the key possibly written with leading zeros, spaces or quotes.
@@ -159,17 +159,6 @@ def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour,
         base.execute("commit")
     compacter(entrepot)
     return resultat
-
-
-def compacter(entrepot: Path) -> None:
-    """Rewrite the warehouse into a new file and swap it in: deleted rows leave no block."""
-    neuf = entrepot.with_name(entrepot.name + ".compact")
-    neuf.unlink(missing_ok=True)
-    with duckdb.connect() as base:
-        base.execute(f"attach {litteral(entrepot)} as ancien (read_only)")
-        base.execute(f"attach {litteral(neuf)} as neuf")
-        base.execute("copy from database ancien to neuf")
-    os.replace(neuf, entrepot)
 
 
 def cle_numerique(champ) -> int | None:
