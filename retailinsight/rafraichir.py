@@ -176,6 +176,20 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         return 0
 
 
+def marque_compaction(entrepot: Path) -> Path:
+    return entrepot.with_name(entrepot.name + ".compaction-due")
+
+
+def marquer_compaction_due(entrepot: Path) -> None:
+    """Record, durably and before a deletion commits, that `entrepot` owes a compaction (its
+    deleted rows' bytes are still in the file until `compacter` rewrites it). `verrou` pays
+    the debt before any later operation on the warehouse."""
+    marque = marque_compaction(entrepot)
+    descripteur = os.open(marque, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    os.fsync(descripteur)
+    os.close(descripteur)
+
+
 def compacter(entrepot: Path) -> None:
     """Rewrite the warehouse into a new file and swap it in: deleted rows leave no block."""
     import duckdb
@@ -187,6 +201,7 @@ def compacter(entrepot: Path) -> None:
         base.execute(f"attach {litteral(neuf)} as neuf")
         base.execute("copy from database ancien to neuf")
     os.replace(neuf, entrepot)
+    marque_compaction(entrepot).unlink(missing_ok=True)
 
 
 def effacer_copie_de_travail(dossier: Path) -> None:

@@ -161,6 +161,13 @@ def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour,
     return resultat
 
 
+def appliquer_registre(entrepot: Path) -> dict[str, int]:
+    """Delete from `entrepot` every row the GDPR register names (erased keys; feedback bought
+    before a retention limit already applied), e.g. after a restore from an older backup;
+    compact if anything was deleted. Return the rows removed per table. (Issue 22: to do.)"""
+    raise NotImplementedError
+
+
 def cle_numerique(champ) -> int | None:
     """A raw key field read as a number: leading zeros, spaces and quotes do not matter."""
     chiffres = re.sub(r"[^0-9]", "", str(champ or ""))
