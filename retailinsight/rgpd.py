@@ -1,6 +1,7 @@
 """GDPR operations on the warehouse: retention purge and erasure on request.
 
     python -m retailinsight.rgpd purger  [--mois 36] [--date-reference YYYY-MM-DD]
+                                         [--part-max 0.2] [--forcer] [--a-blanc]
     python -m retailinsight.rgpd effacer --cle 157263 [--cle …]
 
 Both remove the feedback concerned from every table of the warehouse that holds feedback,
@@ -19,12 +20,19 @@ date read from `contenu_brut`. The history (snapshots) and the quarantine are in
   the purged warehouse, or removed when its key is not in the environment; every backup
   (`--sauvegardes`) is listed, as it still holds the removed rows until rotated out.
 Everything runs under the warehouse lock; a purge that fails leaves the warehouse unchanged.
+
+Both first append to the GDPR register (`registre`, outside the warehouse) what they remove:
+the keyed hash of each erased key, the retention limit of a purge, before any deletion, so
+that a killed operation never loses the request and the rows never come back from an export
+or a restored backup (`appliquer_registre`). A purge that would remove more than a share of
+the feedback (`--part-max`, default 20 %) refuses unless `--forcer`; `--a-blanc` only says
+what it would remove. If the answers cannot be recomputed, the erasure still removes the
+published files, lists the backups and exits non-zero saying the answers are stale.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import os
 import re
@@ -35,20 +43,30 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
-                                      compacter, rafraichir, verrou)
+from retailinsight import registre
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, RACINE, VerrouPris, chemin_entrepot,
+                                      chemin_registre, compacter, marquer_compaction_due,
+                                      rafraichir, verrou)
 
-# A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,` or a
-# tab in a malformed line), the key possibly written with leading zeros, spaces or quotes.
-# Erasure and purge read the key as a number and the purchase date wherever it can be found,
-# so no written form of a feedback escapes them.
+# A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,`, `|`
+# or a tab in a malformed line), possibly led by empty fields, the key possibly written with
+# leading zeros, spaces, quotes or a decimal part (`900001.0`). Erasure and purge read the key
+# as a number (the first non-empty field) and the purchase date wherever it can be found, so
+# no written form of a feedback escapes them, whatever table of raw rows holds it.
 CHAMPS_BRUTS = "string_split_regex(contenu_brut, '[;,\t]')"
-CLE_BRUTE = (f"try_cast(nullif(regexp_replace({CHAMPS_BRUTS}[1], '[^0-9]', '', 'g'), '') "
-             "as hugeint)")
+_HABILLAGE = "'^[\\s\"'']+|[\\s\"'']+$'"
+_PREMIER_CHAMP = (f"regexp_replace(list_filter(string_split_regex(contenu_brut, '[;,\t|]'), "
+                  f"lambda x: regexp_replace(x, {_HABILLAGE}, '', 'g') <> '')[1], "
+                  f"{_HABILLAGE}, '', 'g')")
+CLE_BRUTE = (f"try_cast(nullif(regexp_extract({_PREMIER_CHAMP}, '^0*([0-9]+)(\\.0*)?$', 1), '')"
+             " as hugeint)")
 DATE_BRUTE = (f"coalesce(try_cast(try_strptime(trim({CHAMPS_BRUTS}[5]), '%Y-%m-%d') as date), "
               "try_cast(nullif(regexp_extract(contenu_brut, "
               "'[0-9]{4}-[0-9]{2}-[0-9]{2}'), '') as date))")
 SEPARATEURS_BRUTS = re.compile(r"[;,\t]")
+SEPARATEURS_CLE = re.compile(r"[;,\t|]")
+HABILLAGE = " \t\r\n\"'"
+CLE_DECIMALE = re.compile(r"0*([0-9]+)(?:\.0*)?")
 DATE_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 JOURNAL = """
     create table if not exists audit.journal_rgpd (
@@ -73,37 +91,36 @@ def mois_retranches(date: dt.date, mois: int) -> dt.date:
 
 
 def tables_feedback(base) -> list[tuple[str, str, set[str]]]:
-    """(schema, table, columns) of every table that can hold feedback rows."""
+    """(schema, table, columns) of every table that can hold feedback rows: a feedback
+    column, or raw rows (`contenu_brut`, whatever export they came from)."""
     colonnes = {}
     for schema, table, colonne in base.execute(
             "select schema_name, table_name, column_name from duckdb_columns() "
             "where database_name = current_database() and schema_name <> 'audit'").fetchall():
         colonnes.setdefault((schema, table), set()).add(colonne)
-    retenues = []
-    for (schema, table), cols in sorted(colonnes.items()):
-        feedback = "cle_retour_client" in cols or "date_achat" in cols
-        quarantaine = {"contenu_brut", "table_cible"} <= cols
-        if feedback or quarantaine:
-            retenues.append((schema, table, cols))
-    return retenues
+    return [(schema, table, cols) for (schema, table), cols in sorted(colonnes.items())
+            if {"cle_retour_client", "date_achat", "contenu_brut"} & cols]
 
 
 def _predicat(cols: set[str], sur_cle=None, sur_date=None) -> str:
-    """SQL predicate selecting a table's feedback rows, by key (`sur_cle`) or by purchase date
-    (`sur_date`): each takes the SQL expression of the key (a number) or of the date and
-    returns a test. A raw line whose date cannot be read ages out by its load date
-    (`date_chargement`), or, in the tables that have none, with the quarantined line of the
-    same content (`purge_sans_date`, filled by `_supprimer`)."""
+    """SQL predicate selecting a table's feedback rows, by key (`sur_cle`) and/or by purchase
+    date (`sur_date`): each takes the SQL expression of the key (a number) or of the date and
+    returns a test. By key, every raw row is read (a feedback line can land in any export's
+    quarantine); by date, only the raw rows of the feedback tables and of the quarantine
+    meant for the feedback table. A raw line whose
+    date cannot be read ages out by its load date (`date_chargement`), or, in the tables that
+    have none, with the quarantined line of the same content (`purge_sans_date`, filled by
+    `_supprimer`)."""
     morceaux = []
     if sur_cle and "cle_retour_client" in cols:
         morceaux.append(sur_cle("cle_retour_client"))
     if sur_date and "date_achat" in cols:
         morceaux.append(sur_date("date_achat"))
     if "contenu_brut" in cols:
-        filtre = "table_cible = 'retour_client' and " if "table_cible" in cols else ""
         if sur_cle:
-            morceaux.append(filtre + sur_cle(CLE_BRUTE))
-        else:
+            morceaux.append(sur_cle(CLE_BRUTE))
+        if sur_date and {"table_cible", "cle_retour_client", "date_achat"} & cols:
+            filtre = "table_cible = 'retour_client' and " if "table_cible" in cols else ""
             sans_date = ("contenu_brut in (select contenu_brut from purge_sans_date)"
                          if "date_chargement" not in cols else sur_date("date_chargement"))
             morceaux.append(filtre + f"({sur_date(DATE_BRUTE)} or ({DATE_BRUTE} is null and "
@@ -131,14 +148,19 @@ def _preparer_purge_sans_date(base, limite: dt.date | None) -> None:
 
 
 def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour,
-               limite: dt.date | None = None) -> dict:
+               limite: dt.date | None = None, empreintes=(), sel_registre: str = "") -> dict:
     """Delete, in one transaction, the rows `predicat_pour(cols)` selects in every feedback
-    table; journal the counts per table and month; rewrite the file. Return the counts."""
+    table; journal the counts per table and month; if anything was deleted, record that a
+    compaction is owed before the commit, then rewrite the file. Return the counts."""
     resultat = {}
     identifiant = str(uuid.uuid4())
     maintenant = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with duckdb.connect(str(entrepot)) as base:
         _preparer_purge_sans_date(base, limite)
+        base.execute("create or replace temp table registre_cles (empreinte varchar)")
+        if empreintes:
+            base.executemany("insert into registre_cles values (?)", [[e] for e in empreintes])
+        base.execute("set variable rgpd_sel = ?", [sel_registre])
         base.execute("begin transaction")
         base.execute("create schema if not exists audit")
         base.execute(JOURNAL)
@@ -156,22 +178,51 @@ def _supprimer(entrepot: Path, operation: str, parametre: str, predicat_pour,
                              [identifiant, operation, maintenant, parametre,
                               f"{schema}.{table}", mois, nombre])
                 resultat[f"{schema}.{table}"] = resultat.get(f"{schema}.{table}", 0) + nombre
+        if resultat:
+            marquer_compaction_due(entrepot)
         base.execute("commit")
-    compacter(entrepot)
+    if resultat:
+        compacter(entrepot)
+    os.chmod(entrepot, 0o600)
     return resultat
+
+
+def _empreinte_sql(cle: str) -> str:
+    """SQL test: the keyed hash of key expression `cle` is in the register (temp table)."""
+    return (f"sha256(getvariable('rgpd_sel') || ':' || cast({cle} as varchar)) "
+            "in (select empreinte from registre_cles)")
 
 
 def appliquer_registre(entrepot: Path) -> dict[str, int]:
     """Delete from `entrepot` every row the GDPR register names (erased keys; feedback bought
     before a retention limit already applied), e.g. after a restore from an older backup;
-    compact if anything was deleted. Return the rows removed per table. (Issue 22: to do.)"""
-    raise NotImplementedError
+    compact if anything was deleted. Return the rows removed per table. The caller holds the
+    warehouse lock (or owns the file alone)."""
+    empreintes, limite = registre.lire(chemin_registre(entrepot))
+    if not empreintes and limite is None:
+        return {}
+    sel_registre = registre.sel() if empreintes else ""
+
+    def predicat(cols):
+        return _predicat(cols, sur_cle=_empreinte_sql if empreintes else None,
+                         sur_date=(lambda d: f"{d} < date '{limite}'") if limite else None)
+    return _supprimer(entrepot, "registre RGPD", f"{len(empreintes)} clé(s), rétention "
+                      f"{limite or 'aucune'}", predicat, limite, empreintes, sel_registre)
 
 
 def cle_numerique(champ) -> int | None:
-    """A raw key field read as a number: leading zeros, spaces and quotes do not matter."""
-    chiffres = re.sub(r"[^0-9]", "", str(champ or ""))
-    return int(chiffres) if chiffres else None
+    """A raw key field read as a decimal number: leading zeros, spaces, quotes and a zero
+    decimal part (`900001.0`) do not matter; anything else is not a key."""
+    trouvee = CLE_DECIMALE.fullmatch(str("" if champ is None else champ).strip(HABILLAGE))
+    return int(trouvee.group(1)) if trouvee else None
+
+
+def cle_ligne(ligne: str) -> int | None:
+    """The key of a raw line: its first non-empty field (split on `; , TAB |`), as a number."""
+    for champ in SEPARATEURS_CLE.split(ligne):
+        if champ.strip(HABILLAGE):
+            return cle_numerique(champ)
+    return None
 
 
 def date_ligne(champs: list[str], ligne: str) -> str | None:
@@ -184,18 +235,18 @@ def date_ligne(champs: list[str], ligne: str) -> str | None:
 
 
 def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
-    """Lines of the raw exports that `garder_ligne(key, date)` flags, per file; every line is
-    read, malformed ones included (key as a number, date or None)."""
+    """Lines of the raw exports that `garder_ligne(key, date)` flags, per file; every line of
+    every CSV file of the raw folder is read, malformed ones included (key as a number, date
+    or None), and the CRM's feedback table."""
     traces = {}
-    if (dossier / "retour_client.csv").is_file():
-        texte = (dossier / "retour_client.csv").read_bytes().decode("cp1252", errors="replace")
-        n = 0
-        for ligne in texte.splitlines():
-            champs = SEPARATEURS_BRUTS.split(ligne)
-            if ligne.strip() and garder_ligne(cle_numerique(champs[0]), date_ligne(champs, ligne)):
-                n += 1
+    fichiers = sorted(p for p in dossier.iterdir() if p.suffix.lower() == ".csv"
+                      and p.is_file()) if dossier.is_dir() else []
+    for fichier in fichiers:
+        texte = fichier.read_bytes().decode("cp1252", errors="replace")
+        n = sum(1 for ligne in texte.splitlines() if ligne.strip() and garder_ligne(
+            cle_ligne(ligne), date_ligne(SEPARATEURS_BRUTS.split(ligne), ligne)))
         if n:
-            traces["retour_client.csv"] = n
+            traces[fichier.name] = n
     if (dossier / "Satisfaction.db").is_file():
         with sqlite3.connect(f"file:{dossier / 'Satisfaction.db'}?mode=ro", uri=True) as base:
             n = sum(1 for cle, date in base.execute(
@@ -211,60 +262,138 @@ def _recalculer_reponses(entrepot: Path) -> int:
     os.environ["BESTMARKET_WAREHOUSE"] = str(entrepot)
     # The answers and the report's models (by store, département, month, and the store
     # segmentation) are all aggregates of the fact: every one is recomputed.
-    return rafraichir(["run", "--select", "path:models/marts/answers",
-                       "path:models/marts/rapport"], entrepot)
+    return rafraichir(["run", "--select", *MODELES_REPONSES], entrepot)
+
+
+MODELES_REPONSES = ("path:models/marts/answers", "path:models/marts/rapport")
+
+
+class OperationRefusee(RuntimeError):
+    """A GDPR operation refused before any change (missing key, purge too large)."""
+
+
+def bilan_purge(entrepot: Path, limite: dt.date) -> dict:
+    """What a purge to `limite` would remove from the fact: total rows, rows removed, months."""
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        existe = base.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'marts' and table_name = 'fct_retour_client'").fetchone()[0]
+        if not existe:
+            return {"total": 0, "supprimees": 0, "mois": []}
+        total, = base.execute("select count(*) from marts.fct_retour_client").fetchone()
+        mois = base.execute(
+            "select strftime(date_trunc('month', date_achat), '%Y-%m'), count(*) "
+            "from marts.fct_retour_client where date_achat < ? group by all order by 1",
+            [limite]).fetchall()
+    return {"total": total, "supprimees": sum(n for _, n in mois), "mois": mois}
+
+
+def decrire_bilan(bilan: dict, limite: dt.date, part_max: float) -> tuple[str, bool]:
+    """(message, refused) of a purge's assessment."""
+    if not bilan["total"]:
+        return "the warehouse holds no feedback: nothing to purge", False
+    part = bilan["supprimees"] / bilan["total"]
+    mois = ", ".join(f"{m} ({n})" for m, n in bilan["mois"]) or "none"
+    message = (f"the purge of feedback bought before {limite} removes {bilan['supprimees']} of "
+               f"{bilan['total']} feedback rows ({part:.0%}); months: {mois}")
+    if part > part_max:
+        return (message + f"; that is more than the allowed share ({part_max:.0%}, "
+                "BESTMARKET_PURGE_PART_MAX or --part-max): refused, nothing was changed; "
+                "check the retention and the reference date, or pass --forcer"), True
+    return message, False
 
 
 def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None,
-           recalculer: bool = True) -> dict:
-    """Remove feedback bought more than `mois` months before `date_reference` (default today)."""
+           recalculer: bool = True, part_max: float = 0.2, forcer: bool = False,
+           a_blanc: bool = False) -> dict:
+    """Remove feedback bought more than `mois` months before `date_reference` (default today),
+    unless more than `part_max` of the feedback would go (`forcer` to do it anyway). With
+    `a_blanc`, change nothing. Raise OperationRefusee before any change when refused."""
     date_reference = date_reference or dt.date.today()
     limite = mois_retranches(date_reference, mois)
     with verrou(entrepot, "gdpr purge"):
+        bilan = bilan_purge(entrepot, limite)
+        message, refusee = decrire_bilan(bilan, limite, part_max)
+        refusee = refusee and not forcer
+        if a_blanc:
+            return {"limite": limite, "message": message, "refusee": refusee,
+                    "supprimees": {}, "reponses_a_jour": True}
+        if refusee:
+            raise OperationRefusee(message)
+        registre.inscrire(chemin_registre(entrepot), [("retention", limite.isoformat())])
         comptes = _supprimer(
             entrepot, "purge de rétention", f"rétention {mois} mois, achats avant {limite}",
             lambda cols: _predicat(cols, sur_date=lambda d: f"{d} < date '{limite}'"),
             limite)
-    if recalculer and _recalculer_reponses(entrepot) != 0:
-        raise RuntimeError("answers could not be recomputed after the purge")
-    return {"limite": limite, "supprimees": comptes}
+    a_jour = not recalculer or _recalculer_reponses(entrepot) == 0
+    return {"limite": limite, "message": message, "refusee": False, "supprimees": comptes,
+            "reponses_a_jour": a_jour}
 
 
 def effacer(entrepot: Path, cles: list[int], recalculer: bool = True) -> dict:
-    """Remove the feedbacks whose keys are `cles` from every table."""
+    """Remove the feedbacks whose keys are `cles` from every table, after their keyed hashes
+    are in the register (which needs the backup key: OperationRefusee before any change)."""
+    try:
+        sel_registre = registre.sel()
+    except registre.RegistreInvalide as erreur:
+        raise OperationRefusee(f"nothing was erased: the erased keys are kept, as keyed "
+                               f"hashes, in the GDPR register: {erreur}") from None
     texte = ", ".join(str(int(c)) for c in cles)
     with verrou(entrepot, "gdpr erasure"):
+        registre.inscrire(chemin_registre(entrepot),
+                          [("cle", registre.empreinte(sel_registre, c)) for c in cles])
         comptes = _supprimer(
             entrepot, "effacement sur demande", f"{len(cles)} clé(s)",
             lambda cols: _predicat(cols, sur_cle=lambda k: f"{k} in ({texte})"))
-    if recalculer and _recalculer_reponses(entrepot) != 0:
-        raise RuntimeError("answers could not be recomputed after the erasure")
-    return {"supprimees": comptes}
+    a_jour = not recalculer or _recalculer_reponses(entrepot) == 0
+    return {"supprimees": comptes, "reponses_a_jour": a_jour}
 
 
-def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path) -> list[str]:
+def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
+                   republier: bool = True) -> list[str]:
     """After a purge or an erasure, the copies made before it: every published audience file
-    is republished from the purged warehouse (its key is in the environment) or removed (it is
-    not: a stale file must not outlive the erasure); every backup is listed, since it still
-    holds the removed rows until rotation deletes it. Return the lines to print."""
+    is republished from the purged warehouse (its key is in the environment, and `republier`:
+    the answers are up to date) or removed (a stale file must not outlive the erasure); every
+    backup is listed, since it still holds the removed rows until rotation deletes it. Return
+    the lines to print."""
     from retailinsight import publication as pub
     from retailinsight import sauvegarde
 
     lignes = []
     publies = sorted(p for p in publication.glob("*.duckdb") if p.stem in pub.audiences()) \
         if publication.is_dir() else []
-    avec_cle = [p.stem for p in publies if os.environ.get(pub.variable_cle(p.stem))]
+    avec_cle = [p.stem for p in publies if republier and os.environ.get(pub.variable_cle(p.stem))]
     if avec_cle:
         for audience, chemin in pub.publier(entrepot, publication, avec_cle).items():
             lignes.append(f"republished {audience}: {chemin}")
     for chemin in publies:
         if chemin.stem not in avec_cle:
             chemin.unlink()
-            lignes.append(f"removed stale published file {chemin} ({pub.variable_cle(chemin.stem)}"
-                          " not set: publish it again with python -m retailinsight.publication)")
+            raison = (f"{pub.variable_cle(chemin.stem)} not set" if republier
+                      else "the answers are stale")
+            lignes.append(f"removed stale published file {chemin} ({raison}: publish it again "
+                          "with python -m retailinsight.publication)")
     for copie in sauvegarde.lister(sauvegardes):
         lignes.append(f"warning: backup {copie} was made before this operation and still holds "
                       "the removed rows: delete it, or let rotation (--garder) remove it")
+    return lignes
+
+
+def nettoyer_journaux_dbt() -> list[str]:
+    """Remove dbt's logs (`logs/dbt.log*`) and last run results (`target/run_results.json`) of
+    the project and of DBT_LOG_PATH / DBT_TARGET_PATH: an error there may quote a raw line.
+    Return the lines to print."""
+    journaux = {RACINE / "logs"} | ({Path(os.environ["DBT_LOG_PATH"])}
+                                    if os.environ.get("DBT_LOG_PATH") else set())
+    cibles = {RACINE / "target"} | ({Path(os.environ["DBT_TARGET_PATH"])}
+                                    if os.environ.get("DBT_TARGET_PATH") else set())
+    fichiers = [f for d in sorted(journaux) if d.is_dir() for f in sorted(d.glob("dbt.log*"))]
+    fichiers += [d / "run_results.json" for d in sorted(cibles)]
+    lignes = []
+    for fichier in fichiers:
+        if fichier.is_file() or fichier.is_symlink():
+            fichier.unlink()
+            lignes.append(f"removed dbt's {fichier} (it may quote raw lines)")
     return lignes
 
 
@@ -276,6 +405,14 @@ def main(argv=None) -> int:
         "BESTMARKET_RETENTION_MOIS", "36")), help="retention in months (default 36)")
     p_purger.add_argument("--date-reference", type=dt.date.fromisoformat, default=None,
                           help="date the retention counts back from (default: today)")
+    p_purger.add_argument("--part-max", type=float, default=float(os.environ.get(
+        "BESTMARKET_PURGE_PART_MAX", "0.2")),
+        help="largest share of the feedback a purge may remove (default 0.2)")
+    p_purger.add_argument("--forcer", action="store_true",
+                          help="purge even beyond --part-max")
+    p_purger.add_argument("--a-blanc", action="store_true",
+                          help="dry run: say what would be removed and whether it is refused "
+                               "(exit 1 if refused), change nothing")
     p_effacer = commandes.add_parser("effacer", help="erase given feedback keys")
     p_effacer.add_argument("--cle", type=int, action="append", required=True)
     for sous in (p_purger, p_effacer):
@@ -289,7 +426,13 @@ def main(argv=None) -> int:
     dossier = Path(os.environ.get("BESTMARKET_RAW_DIR", "data/echantillon"))
     try:
         if args.commande == "purger":
-            resultat = purger(args.entrepot, args.mois, args.date_reference)
+            resultat = purger(args.entrepot, args.mois, args.date_reference,
+                              part_max=args.part_max, forcer=args.forcer, a_blanc=args.a_blanc)
+            print(resultat["message"])
+            if args.a_blanc:
+                print("dry run: nothing was changed; the purge would be "
+                      + ("REFUSED" if resultat["refusee"] else "accepted"))
+                return 1 if resultat["refusee"] else 0
             limite = resultat["limite"].isoformat()
             traces = _traces_brutes(dossier, lambda cle, date: date is not None and date < limite)
             print(f"purged feedback bought before {limite}")
@@ -301,14 +444,26 @@ def main(argv=None) -> int:
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
+    except (OperationRefusee, registre.RegistreInvalide) as erreur:
+        print(f"error: {erreur}", file=sys.stderr)
+        return 2
     for table, nombre in sorted(resultat["supprimees"].items()):
         print(f"  {table}: {nombre} rows removed")
-    for ligne in copies_en_aval(args.entrepot, args.publication, args.sauvegardes):
+    a_jour = resultat["reponses_a_jour"]
+    for ligne in copies_en_aval(args.entrepot, args.publication, args.sauvegardes, a_jour):
         print(ligne, file=sys.stderr if ligne.startswith("warning") else sys.stdout)
+    for ligne in nettoyer_journaux_dbt():
+        print(ligne)
     for fichier, nombre in traces.items():
         print(f"warning: {nombre} such rows are still in the raw export {dossier / fichier}: "
               "remove them at the source, or the next refresh loads them again",
               file=sys.stderr)
+    if not a_jour:
+        print(f"error: the rows were removed from the warehouse {args.entrepot}, but the "
+              "answers and the report could not be recomputed: they are STALE and still count "
+              "the removed rows. Run: python -m retailinsight.rafraichir run --select "
+              + " ".join(MODELES_REPONSES) + ", then publish again", file=sys.stderr)
+        return 1
     return 0
 
 

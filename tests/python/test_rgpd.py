@@ -15,6 +15,13 @@ from retailinsight.publication import variable_cle
 from reponses_attendues import comparer_toutes, reponses
 
 
+@pytest.fixture(autouse=True)
+def _cle_sauvegarde(monkeypatch):
+    """An erasure keeps the keyed hashes of the erased keys in the register: it needs the
+    backup key (the commands inherit this environment)."""
+    monkeypatch.setenv("BESTMARKET_CLE_SAUVEGARDE", secrets.token_urlsafe(32))
+
+
 def traces(entrepot, cles):
     """(table, column, count) of every cell of the warehouse that holds one of `cles`, as a
     value or at the start of a raw line."""
@@ -70,7 +77,7 @@ def test_purge_de_retention(dossier_genere, copie_entrepot):
         f"marts.fct_retour_client where date_achat < '{limite}' group by all"))
     assert anciennes
     lancer_module("retailinsight.rgpd", "purger", "--mois", mois, "--date-reference",
-                  reference, "--entrepot", copie_entrepot.name, dossier_brut=dossier_genere,
+                  reference, "--forcer", "--entrepot", copie_entrepot.name, dossier_brut=dossier_genere,
                   entrepot=copie_entrepot)
     assert traces(copie_entrepot, [c for (c,) in anciennes]) == []
     for table in tables(copie_entrepot):
@@ -182,11 +189,11 @@ def test_purge_des_lignes_sans_date_lisible(entrepot_variantes, tmp_path):
     assert _formes(entrepot, CLE_SANS_DATE)
     aujourdhui = dt.date.today()
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", aujourdhui,
-                  "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
+                  "--forcer", "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
     assert _formes(entrepot, CLE_SANS_DATE), "loaded today: within the retention"
     plus_tard = dt.date(aujourdhui.year + 3, aujourdhui.month, 1) + dt.timedelta(days=62)
     lancer_module("retailinsight.rgpd", "purger", "--mois", 36, "--date-reference", plus_tard,
-                  "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
+                  "--forcer", "--entrepot", entrepot.name, dossier_brut=brut, entrepot=entrepot)
     assert _formes(entrepot, CLE_SANS_DATE) == []
 
 
