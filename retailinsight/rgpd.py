@@ -262,7 +262,11 @@ def _recalculer_reponses(entrepot: Path) -> int:
     os.environ["BESTMARKET_WAREHOUSE"] = str(entrepot)
     # The answers and the report's models (by store, département, month, and the store
     # segmentation) are all aggregates of the fact: every one is recomputed.
-    return rafraichir(["run", "--select", *MODELES_REPONSES], entrepot)
+    try:
+        return rafraichir(["run", "--select", *MODELES_REPONSES], entrepot)
+    finally:
+        if entrepot.is_file():
+            os.chmod(entrepot, 0o600)
 
 
 MODELES_REPONSES = ("path:models/marts/answers", "path:models/marts/rapport")
