@@ -272,6 +272,16 @@ def _recalculer_reponses(entrepot: Path) -> int:
 MODELES_REPONSES = ("path:models/marts/answers", "path:models/marts/rapport")
 
 
+def _reponses_recalculees(entrepot: Path) -> bool:
+    """Whether the answers were recomputed; a failure of any kind is reported, not raised:
+    the deletion is committed, the caller must still deal with the copies made before."""
+    try:
+        return _recalculer_reponses(entrepot) == 0
+    except Exception as erreur:  # noqa: BLE001 - reported, and the command exits non-zero
+        print(f"error: recomputing the answers failed: {erreur}", file=sys.stderr)
+        return False
+
+
 class OperationRefusee(RuntimeError):
     """A GDPR operation refused before any change (missing key, purge too large)."""
 
@@ -329,7 +339,7 @@ def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None
             entrepot, "purge de rétention", f"rétention {mois} mois, achats avant {limite}",
             lambda cols: _predicat(cols, sur_date=lambda d: f"{d} < date '{limite}'"),
             limite)
-    a_jour = not recalculer or _recalculer_reponses(entrepot) == 0
+    a_jour = not recalculer or _reponses_recalculees(entrepot)
     return {"limite": limite, "message": message, "refusee": False, "supprimees": comptes,
             "reponses_a_jour": a_jour}
 
@@ -349,7 +359,7 @@ def effacer(entrepot: Path, cles: list[int], recalculer: bool = True) -> dict:
         comptes = _supprimer(
             entrepot, "effacement sur demande", f"{len(cles)} clé(s)",
             lambda cols: _predicat(cols, sur_cle=lambda k: f"{k} in ({texte})"))
-    a_jour = not recalculer or _recalculer_reponses(entrepot) == 0
+    a_jour = not recalculer or _reponses_recalculees(entrepot)
     return {"supprimees": comptes, "reponses_a_jour": a_jour}
 
 
