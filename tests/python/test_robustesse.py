@@ -112,9 +112,10 @@ def test_verrou_tenu_tant_que_dbt_tourne(tmp_path):
         f"bestmarket-utf8-{e}-*")]
 
 
-def test_apostrophes_dans_les_chemins(tmp_path):
+def test_apostrophes_dans_les_chemins(tmp_path, monkeypatch):
     """A quote in the raw folder's or the warehouse's path is data, never SQL: the refresh,
     the freshness check, the erasure with its compaction and the publication all work."""
+    monkeypatch.setenv("BESTMARKET_CLE_SAUVEGARDE", secrets.token_urlsafe(32))  # the register
     brut = tmp_path / "r'aw"
     generer(brut, 200, 8)
     entrepot = tmp_path / "o'w" / "w.duckdb"
