@@ -46,6 +46,9 @@ FICHIERS_CSV = ("retour_client", "produit", "ref_magasin")
 # Bytes that Windows-1252 maps to other characters than latin-1 does (or leaves undefined).
 OCTETS_PROPRES_CP1252 = bytes(range(0x80, 0xA0))
 TAILLE_BLOC = 1 << 23
+# The longest raw line read (bytes); a real export line is under 200.
+LONGUEUR_LIGNE_MAX = 1 << 20
+NL = b"\n"
 
 
 class FichierBrutInvalide(RuntimeError):
@@ -72,9 +75,15 @@ def verifier_dossier_brut(dossier: str | Path) -> Path:
     dossier = Path(dossier)
     for nom in FICHIERS_BRUTS:
         fichier = dossier / nom
+        if fichier.is_symlink() or (fichier.exists() and not fichier.is_file()):
+            raise FichierBrutInvalide(
+                f"raw file refused: {fichier} is a symbolic link or not a regular file (the "
+                "raw folder may itself be a link, the files in it must be regular files)")
         if not fichier.is_file():
             raise FichierBrutInvalide(f"raw file missing: {fichier} "
                                       "(set BESTMARKET_RAW_DIR to a folder holding it)")
+        if fichier.resolve().parent != dossier.resolve():
+            raise FichierBrutInvalide(f"raw file refused: {fichier} lies outside the raw folder")
         try:
             with open(fichier, "rb") as flux:
                 flux.read(1)
@@ -94,17 +103,49 @@ def verifier_dossier_brut(dossier: str | Path) -> Path:
     return dossier
 
 
+def extrait(octets: bytes, longueur: int = 40) -> str:
+    """At most `longueur` characters of a raw line, control characters escaped: what an error
+    message may quote of the data."""
+    texte = octets[:longueur].decode("cp1252", errors="replace")
+    return texte.encode("unicode_escape").decode("ascii")[:2 * longueur] + "…"
+
+
 def encodage_csv(fichier: str | Path) -> str:
     """DuckDB decoder for a Windows-1252 export: `latin-1` when that gives the same text.
 
     Reads the file's bytes once, in blocks (bounded memory, about 0.5 s per GB), looking for a
-    byte in 0x80-0x9F; DuckDB's latin-1 decoder refuses those, so they need `CP1252`.
+    byte in 0x80-0x9F; DuckDB's latin-1 decoder refuses those, so they need `CP1252`. The same
+    pass refuses, naming the file and the line, a NUL byte (DuckDB's reader would turn it into
+    a space, and a label into another one) and a line over LONGUEUR_LIGNE_MAX bytes (DuckDB's
+    error would quote the whole line into dbt's logs and run results).
     """
+    encodage, ligne, debut_ligne, position = "latin-1", 1, 0, 0
     with open(fichier, "rb") as flux:
         while bloc := flux.read(TAILLE_BLOC):
-            if len(bloc.translate(None, OCTETS_PROPRES_CP1252)) != len(bloc):
-                return "CP1252"
-    return "latin-1"
+            if encodage == "latin-1" and \
+                    len(bloc.translate(None, OCTETS_PROPRES_CP1252)) != len(bloc):
+                encodage = "CP1252"
+            nul = bloc.find(b"\0")
+            if nul >= 0:
+                raise FichierBrutInvalide(
+                    f"raw file rejected: {fichier}, line {ligne + bloc.count(NL, 0, nul)}: "
+                    "holds a NUL byte (0x00), which no export may hold")
+            # The block's lines; the first continues the line under way (from `debut_ligne`).
+            morceaux = bloc.split(NL)
+            longueurs = [position + len(morceaux[0]) - debut_ligne, *map(len, morceaux[1:])]
+            if max(longueurs) > LONGUEUR_LIGNE_MAX:
+                rang = next(i for i, n in enumerate(longueurs) if n > LONGUEUR_LIGNE_MAX)
+                flux.seek(debut_ligne if rang == 0 else
+                          position + sum(longueurs[1:rang]) + len(morceaux[0]) + rang)
+                raise FichierBrutInvalide(
+                    f"raw file rejected: {fichier}, line {ligne + rang}: over the "
+                    f"{LONGUEUR_LIGNE_MAX:,} bytes a line may hold (starts "
+                    f"'{extrait(flux.read(40))}'): fix the export at the source")
+            if len(morceaux) > 1:
+                ligne += len(morceaux) - 1
+                debut_ligne = position + len(bloc) - len(morceaux[-1])
+            position += len(bloc)
+    return encodage
 
 
 def transcoder_cp1252(fichier: Path, destination: Path) -> None:

@@ -1,0 +1,85 @@
+"""Raw exports that are what they claim: regular files of the raw folder only, no NUL byte, no
+line long enough for DuckDB's error to quote it into dbt's logs and run results."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import ECHANTILLON, INGESTION, copier_dossier, lancer_dbt
+
+import retailinsight.dbt_plugin as plugin
+
+
+def _build_refuse(brut, tmp_path, *mots):
+    """An ingestion build on `brut` fails, its output naming every one of `mots`; return the
+    text of everything it wrote (output, dbt's log, run results)."""
+    entrepot = tmp_path / "w" / "w.duckdb"
+    resultat = lancer_dbt("build", *INGESTION, dossier_brut=brut, entrepot=entrepot,
+                          verifier=False)
+    assert resultat.returncode != 0, resultat.stdout[-2000:]
+    for mot in mots:
+        assert mot in resultat.stdout, resultat.stdout[-3000:]
+    ecrits = [resultat.stdout, resultat.stderr]
+    for dossier in (entrepot.parent / "logs", entrepot.parent / "target"):
+        if dossier.is_dir():
+            ecrits += [f.read_text(errors="replace") for f in dossier.rglob("*")
+                       if f.is_file() and f.suffix in (".log", ".json")]
+    return "\n".join(ecrits)
+
+
+@pytest.mark.parametrize("cible", ["/proc/self/environ", "lien-relatif"])
+def test_un_fichier_brut_lien_symbolique_est_refuse(tmp_path, cible):
+    """`produit.csv` as a link to /proc/self/environ (or to another file) is refused with an
+    error naming it: no file outside the raw folder is ever read into the warehouse."""
+    brut = copier_dossier(ECHANTILLON, tmp_path / "brut")
+    (brut / "produit.csv").rename(tmp_path / "vrai-produit.csv")
+    os.symlink(cible if cible.startswith("/") else tmp_path / "vrai-produit.csv",
+               brut / "produit.csv")
+    sortie = _build_refuse(brut, tmp_path, "produit.csv", "symbolic link")
+    assert "BESTMARKET_" not in sortie.replace("BESTMARKET_RAW_DIR", "")
+
+
+def test_le_dossier_brut_peut_etre_un_lien(tmp_path):
+    """The raw folder itself may be a link (a mount point, say): only its files are checked."""
+    lien = tmp_path / "lien"
+    os.symlink(ECHANTILLON, lien)
+    assert plugin.verifier_dossier_brut(lien) == lien
+    (tmp_path / "dossier").mkdir()
+    (tmp_path / "dossier" / "produit.csv").mkdir()
+    with pytest.raises(plugin.FichierBrutInvalide, match="not a regular file"):
+        plugin.verifier_dossier_brut(tmp_path / "dossier")
+
+
+def test_une_ligne_trop_longue_n_est_jamais_citee(tmp_path):
+    """A 2.1 MB line stops the build naming the file and the line, and neither the output nor
+    dbt's log nor its run results quote more than a short excerpt of it."""
+    brut = copier_dossier(ECHANTILLON, tmp_path / "brut")
+    ligne = "900001;8;" + "secret-" * 300_000
+    with open(brut / "retour_client.csv", "ab") as flux:
+        flux.write(ligne.encode("cp1252") + b"\r\n")
+    nombre = (brut / "retour_client.csv").read_bytes().count(b"\n")
+    sortie = _build_refuse(brut, tmp_path, "retour_client.csv", f"line {nombre}")
+    assert ligne[100:300] not in sortie
+
+
+@pytest.mark.parametrize("octets, attendu", [
+    (b"1;2\n" * 3 + b"9" * (plugin.LONGUEUR_LIGNE_MAX + 1) + b"\n", "line 4: over"),
+    (b"1;2\n" + b"z" * (plugin.LONGUEUR_LIGNE_MAX + 1), "line 2: over"),
+    (b"1;2\r\n" * 5 + b"ca\x00t\r\n", "line 6: holds a NUL byte"),
+    (b"1;\x1b[31m" + b"x" * plugin.LONGUEUR_LIGNE_MAX + b"\n", "'1;\\x1b[31mxxx"),
+])
+@pytest.mark.parametrize("bloc", [1 << 23, 1000])
+def test_le_premier_passage_refuse_nul_et_lignes_trop_longues(tmp_path, monkeypatch, octets,
+                                                            attendu, bloc):
+    """On literal bytes, whatever the block size of the pass: the line named is the right one,
+    the excerpt is short and its control characters escaped; a file without fault passes."""
+    monkeypatch.setattr(plugin, "TAILLE_BLOC", bloc)
+    fichier = tmp_path / "export.csv"
+    fichier.write_bytes(octets)
+    with pytest.raises(plugin.FichierBrutInvalide) as erreur:
+        plugin.encodage_csv(fichier)
+    assert attendu in str(erreur.value) and len(str(erreur.value)) < 300
+    fichier.write_bytes(b"1;2\r\n" * 5000 + b"x" * (plugin.LONGUEUR_LIGNE_MAX - 2) + b"\r\n")
+    assert plugin.encodage_csv(fichier) == "latin-1"
