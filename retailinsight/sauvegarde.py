@@ -7,26 +7,38 @@
     python -m retailinsight.sauvegarde reprendre [--dossier backups] [--entrepot W]
 
 Every command but `lister` needs the key `BESTMARKET_CLE_SAUVEGARDE`, from the environment
-only (at least 128 bits; never stored beside the backups). Two distinct subkeys are derived
-from it by HMAC-SHA256: one encrypts, one signs.
+only (a generated key: at least 128 bits as zxcvbn estimates them, and no audience's key;
+never stored beside the backups). Distinct subkeys are derived from it by HMAC-SHA256: one for
+DuckDB's encryption, one for the whole-file encryption, one signs.
 
-`creer` takes the warehouse lock (no refresh runs meanwhile), attaches the warehouse read-only
-and copies every table into one DuckDB file encrypted with DuckDB's database encryption (AES
-GCM), `<dossier>/<UTC timestamp>/sauvegarde.duckdb`; then writes `manifest.json` with every
-table's row count, the file's SHA-256 and an HMAC signature over the whole manifest. Folders
-are created 0700, files 0600; backups beyond the `--garder` most recent are deleted.
+`creer` takes the warehouse lock (no refresh runs meanwhile) and the backup folder's, attaches
+the warehouse read-only and copies every table into a DuckDB file encrypted with DuckDB's
+database encryption (AES GCM), then encrypts that file as a whole with AES-256-GCM
+(`publication.chiffrer_fichier`: DuckDB leaves 4 bytes of each block header in clear) into
+`<dossier>/<UTC time>/sauvegarde.duckdb`; then writes `manifest.json` with the signed creation
+time, every table's row count, the file's SHA-256 and an HMAC signature over the whole
+manifest. Folders are created 0700, files 0600. It first deletes what killed backups left
+(`<time>.en-cours/`, which may hold a complete file), and last keeps the `--garder` most
+recent valid backups by their signed time. `lister` deletes those leftovers too, unless a
+backup is running, and names what remains as incomplete.
 
-`restaurer` executes no SQL text read from the backup folder. It refuses, before writing
-anything, a backup whose folder holds other files than these two, whose manifest signature
-does not match (edited, or another key), or whose file does not match its checksum. Then it
-attaches the encrypted file read-only, checks that it holds exactly the manifest's tables and
-nothing else (no view, macro, sequence or type), and copies them, with DuckDB's file access
-disabled, into a new warehouse file (never over an existing one) under a temporary name,
-renamed only once the row counts match the manifest: a failed restore leaves no warehouse.
+`verifier` refuses a backup whose folder name is not its signed creation time (an older
+backup renamed as a newer one). `restaurer` executes no SQL text read from the backup folder.
+It refuses, before writing anything, a backup whose folder holds other files than these two,
+whose manifest signature does not match (edited, or another key), or whose file does not match
+its checksum or does not decrypt. Then it decrypts the file into a private temporary folder,
+attaches it read-only, checks that it holds exactly the manifest's tables and nothing else (no
+view, macro, sequence or type), and copies them, with DuckDB's file access disabled, into a
+new warehouse file (never over an existing one) under a temporary name, renamed only once the
+row counts match the manifest; then applies the GDPR register (`rgpd.appliquer_registre`), so
+that rows erased since the backup was made never come back: a failed restore leaves no
+warehouse.
 
-`reprendre` restores the latest backup as the warehouse when there is none yet: the nightly
-job keeps its incremental state between runs as an encrypted backup in its cache, never as a
-plain warehouse file.
+`reprendre` restores the newest backup, by signed creation time, as the warehouse when there
+is none yet: the nightly job keeps its incremental state between runs as an encrypted backup
+in its cache, never as a plain warehouse file. Every backup of the folder must verify, and it
+refuses one older than the newest the folder has held, recorded (signed) in
+`<dossier>.plus-recente` beside the folder by `creer` and `reprendre`.
 """
 
 from __future__ import annotations
@@ -85,7 +97,8 @@ class Cles:
 
 def cles(cle: str | None = None) -> Cles:
     """Subkeys of `cle` (default: the environment's `BESTMARKET_CLE_SAUVEGARDE`); refuse a
-    missing key or one under BITS_MINIMUM bits of estimated entropy."""
+    missing key, one under BITS_MINIMUM bits of estimated entropy (zxcvbn), or one that is
+    also an audience's key (`BESTMARKET_CLE_<AUDIENCE>`)."""
     cle = os.environ.get(VARIABLE_CLE) if cle is None else cle
     if not cle:
         raise CleInvalide(f"no backup key: set {VARIABLE_CLE}; generate one with {GENERER_CLE} "
@@ -204,7 +217,7 @@ def verrou_dossier(dossier: Path):
     """Try to lock the backup folder (flock on the folder itself: no file added to it); yield
     whether the lock was taken. `creer` holds it from its first write to its rename, so that
     whoever takes it knows that every `.en-cours` folder there is a killed backup's."""
-    descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
             fcntl.flock(descripteur, fcntl.LOCK_EX | fcntl.LOCK_NB)
