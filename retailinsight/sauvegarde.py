@@ -38,7 +38,7 @@ warehouse.
 is none yet: the nightly job keeps its incremental state between runs as an encrypted backup
 in its cache, never as a plain warehouse file. Every backup of the folder must verify, and it
 refuses one older than the newest the folder has held, recorded (signed) in
-`<dossier>.plus-recente` beside the folder by `creer` and `reprendre`.
+`<dossier>/.plus-recente` by `creer` and `reprendre` (and refuses a folder that lost it).
 """
 
 from __future__ import annotations
@@ -385,9 +385,10 @@ def signee_le(manifeste: dict) -> dt.datetime:
 
 def chemin_plus_recente(dossier: Path) -> Path:
     """The high-water mark of `dossier`: the signed creation time of the newest backup made or
-    restored there, in a file beside the folder (not in it: a folder swapped for an older copy
-    of itself does not bring an older mark with it)."""
-    return dossier.with_name(dossier.name + ".plus-recente")
+    restored there, in a file of the folder itself (a CI cache holds that folder only). Every
+    backup of the current format is made with it: a folder that holds one and no mark has lost
+    it, and `reprendre` refuses it."""
+    return dossier / ".plus-recente"
 
 
 def plus_recente(dossier: Path, sous_cles: Cles) -> dt.datetime | None:
@@ -558,7 +559,13 @@ def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
     sous_cles = cles(cle)
     cree_le, choisie = max((signee_le(verifier(s, cle)), s) for s in recentes)
     vue = plus_recente(dossier, sous_cles)
-    if vue and cree_le < vue:
+    if vue is None:
+        raise SauvegardeInvalide(
+            f"{dossier} holds backups but no record of the newest one "
+            f"({chemin_plus_recente(dossier)}, written with each backup): it was removed, "
+            "perhaps to pass an older backup off as the newest; nothing restored (check the "
+            "backups with `sauvegarde verifier`, restore one by hand with `restaurer`)")
+    if cree_le < vue:
         raise SauvegardeInvalide(
             f"{choisie} was made {cree_le.isoformat()}, before the newest backup this folder "
             f"has held ({vue.isoformat()}, {chemin_plus_recente(dossier)}): an older backup is "

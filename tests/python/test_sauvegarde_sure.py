@@ -42,8 +42,9 @@ def presente(entrepot, cle: int) -> bool:
 
 def test_ancienne_sauvegarde_renommee_ou_remise_refusee(copie_entrepot, tmp_path):
     """A backup made before an erasure, copied into the folder under a later name, or put
-    back once the newer one is gone, is never restored: order and freshness come from the
-    signed creation time, and the folder remembers the newest one it held."""
+    back once the newer one is gone (with or without the folder's record of it), is never
+    restored: order and freshness come from the signed creation time, and the folder keeps a
+    signed record of the newest backup it held."""
     dossier = tmp_path / "cache"
     ancienne = sauvegarde.creer(copie_entrepot, dossier, maintenant=T0)
     effacee = premiere_cle(copie_entrepot)
@@ -66,6 +67,13 @@ def test_ancienne_sauvegarde_renommee_ou_remise_refusee(copie_entrepot, tmp_path
     shutil.rmtree(recente)
     assert sauvegarde.lister(dossier) == [ancienne]
     with pytest.raises(sauvegarde.SauvegardeInvalide, match="before the newest backup"):
+        sauvegarde.reprendre(dossier, entrepot)
+    assert not entrepot.exists()
+
+    # The record of the newest backup removed with it.
+    marque = dossier / ".plus-recente"
+    marque.unlink()
+    with pytest.raises(sauvegarde.SauvegardeInvalide, match="no record of the newest"):
         sauvegarde.reprendre(dossier, entrepot)
     assert not entrepot.exists()
 
@@ -117,7 +125,7 @@ def test_sauvegarde_tuee_nettoyee(copie_entrepot, dossier_genere, tmp_path):
 
     shutil.copytree(copie, reste)
     nouvelle = sauvegarde.creer(copie_entrepot, dossier)
-    assert sorted(dossier.iterdir()) == [nouvelle]
+    assert sorted(d for d in dossier.iterdir() if d.is_dir()) == [nouvelle]
 
     shutil.copytree(copie, reste)
     with sauvegarde.verrou_dossier(dossier) as pris:  # a backup in progress
