@@ -31,6 +31,7 @@ import hmac
 import math
 import os
 import secrets
+import shutil
 import struct
 import sys
 import tempfile
@@ -224,18 +225,26 @@ def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> di
         cles[audience] = cle
     verifier_cles(cles)
     dossier.mkdir(parents=True, exist_ok=True)
+    with verrou(entrepot, "publication"):
+        for reste in dossier.glob(".publication-*"):  # what a killed publication left
+            shutil.rmtree(reste, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=".publication-", dir=dossier) as prive:
+            ecrits = _publier(entrepot, dossier, choix, cles, Path(prive))
+    return ecrits
+
+
+def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, str],
+             prive: Path) -> dict[str, Path]:
+    """Each audience's DuckDB file is written in the private folder `prive` (0700), then
+    encrypted as a whole beside its target and renamed over it."""
     ecrits = {}
-    with verrou(entrepot, "publication"), \
-            tempfile.TemporaryDirectory(prefix=".publication-", dir=dossier) as prive:
-        # The DuckDB file of each audience is written in a private folder (0700), then
-        # encrypted as a whole beside its target and renamed; the folder goes at the end.
-        base = duckdb.connect()
+    with duckdb.connect() as base:
         base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
         base.execute(f"attach {litteral(entrepot)} as src (read_only)")
         tables = tables_entrepot(base)
         for audience in choix:
             cible = dossier / f"{audience}.duckdb"
-            interne = Path(prive) / cible.name
+            interne = prive / cible.name
             provisoire = cible.with_name(cible.name + ".en-cours")
             provisoire.unlink(missing_ok=True)
             base.execute(f"attach {litteral(interne)} as dst "
@@ -249,7 +258,6 @@ def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> di
             interne.unlink()
             os.replace(provisoire, cible)
             ecrits[audience] = cible
-        base.close()
     return ecrits
 
 

@@ -241,3 +241,24 @@ def test_aucun_fragment_en_clair(copie_entrepot, tmp_path, monkeypatch):
         base.execute(f"attach '{ouvert}' as f (encryption_key '{cle}', read_only)")
         assert base.execute("select count(*) from f.marts.fct_retour_client").fetchone() == \
             requete(copie_entrepot, "select count(*) from marts.fct_retour_client")[0]
+
+
+def test_fichier_chiffre_ni_coupe_ni_rallonge(tmp_path, monkeypatch):
+    """The whole-file encryption detects a file cut at a chunk boundary, a chunk dropped, or
+    bytes added, and leaves no decrypted file."""
+    monkeypatch.setattr(publication, "TAILLE_BLOC", 64)
+    cle = secrets.token_bytes(32)
+    clair = tmp_path / "clair"
+    clair.write_bytes(secrets.token_bytes(64 * 3))
+    chiffre = tmp_path / "chiffre"
+    publication.chiffrer_fichier(clair, chiffre, cle)
+    publication.dechiffrer_fichier(chiffre, tmp_path / "rendu", cle)
+    assert (tmp_path / "rendu").read_bytes() == clair.read_bytes()
+    octets = chiffre.read_bytes()
+    entete, bloc = len(publication.MAGIC) + 16, 64 + 16
+    for altere in (octets[:entete + 2 * bloc], octets[:entete + bloc] + octets[entete + 2 * bloc:],
+                   octets + octets[-bloc:]):
+        (tmp_path / "altere").write_bytes(altere)
+        with pytest.raises(publication.FichierIllisible):
+            publication.dechiffrer_fichier(tmp_path / "altere", tmp_path / "x", cle)
+        assert not (tmp_path / "x").exists()
