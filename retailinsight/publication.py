@@ -10,22 +10,37 @@ Audiences (see AUDIENCES below and SECURITY.md):
 - `departement_<code>`: the store managers of one département (75, 77, …): the feedback of
   their stores only, their stores, the product reference.
 
-Each file is encrypted at rest with DuckDB's database encryption; its key is read from the
-environment variable `BESTMARKET_CLE_<AUDIENCE>` (e.g. `BESTMARKET_CLE_DEPARTEMENT_75`), never
-from the repository. A missing key stops the publication before anything is written. Writing
-encrypted files needs DuckDB's httpfs extension, loaded from its pinned PyPI wheel.
+Each file is a DuckDB file encrypted with DuckDB's database encryption, itself encrypted as a
+whole with AES-256-GCM (`chiffrer_fichier`: DuckDB leaves a few bytes of data in clear in its
+block headers); its key is read from the environment variable `BESTMARKET_CLE_<AUDIENCE>`
+(e.g. `BESTMARKET_CLE_DEPARTEMENT_75`), never from the repository. A missing, weak (zxcvbn) or
+shared key, or one equal to the backup key, stops the publication before anything is written.
+Writing encrypted files needs DuckDB's httpfs extension, loaded from its pinned PyPI wheel.
+The audience opens its file with
+
+    python -m retailinsight.publication ouvrir FILE --vers OUT.duckdb   # key from the environment
+
+then `ATTACH 'OUT.duckdb' AS f (ENCRYPTION_KEY '<key>', READ_ONLY)`.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import math
 import os
-import string
+import secrets
+import shutil
+import struct
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from zxcvbn import zxcvbn
 
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
@@ -79,23 +94,22 @@ def audiences() -> list[str]:
 
 BITS_MINIMUM = 128
 GENERER_CLE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+VARIABLE_CLE_SAUVEGARDE = "BESTMARKET_CLE_SAUVEGARDE"
 
 
 def bits_estimes(cle: str) -> float:
-    """Upper estimate of a key's entropy: its length times log2 of the alphabet its character
-    classes span (digits, lower case, upper case, others), and nothing for a key with fewer
-    than 8 distinct characters (`aaaa…`, `1212…`)."""
-    if len(set(cle)) < 8:
-        return 0.0
-    classes = [string.digits, string.ascii_lowercase, string.ascii_uppercase]
-    alphabet = sum(len(c) for c in classes if any(x in c for x in cle))
-    if any(not any(x in c for c in classes) for x in cle):
-        alphabet += 32
-    return len(cle) * math.log2(alphabet)
+    """Entropy of a key as zxcvbn (pinned) estimates it, in bits: log2 of the guesses an
+    attacker who knows words, names, dates, keyboard walks and repeats needs. zxcvbn counts a
+    random character as 10 guesses at most, so only long random keys (secrets.token_urlsafe(32):
+    43 characters, about 143 bits here) reach 128 bits; `Bestmarket-departement-75-2024` gets
+    67, `Password1!Password1!Password1!` 16. Its first 100 characters are scored (zxcvbn's
+    cost grows with the length)."""
+    return zxcvbn(cle[:100])["guesses_log10"] * math.log2(10)
 
 
 def verifier_cles(cles: dict[str, str]) -> None:
-    """Refuse a weak key (under BITS_MINIMUM bits) or a key shared by two audiences."""
+    """Refuse a weak key (under BITS_MINIMUM bits), a key shared by two audiences, and an
+    audience key equal to the backup key (BESTMARKET_CLE_SAUVEGARDE)."""
     for audience, cle in cles.items():
         if bits_estimes(cle) < BITS_MINIMUM:
             raise CleManquante(
@@ -108,6 +122,95 @@ def verifier_cles(cles: dict[str, str]) -> None:
             raise CleManquante(f"audiences {vues[cle]} and {audience} have the same key: each "
                                "audience needs its own (nothing was published)")
         vues[cle] = audience
+    if os.environ.get(VARIABLE_CLE_SAUVEGARDE) in vues:
+        raise CleManquante(f"the key of audience {vues[os.environ[VARIABLE_CLE_SAUVEGARDE]]} is "
+                           f"the backup key ({VARIABLE_CLE_SAUVEGARDE}): each audience needs its "
+                           "own (nothing was published)")
+
+
+def cles_audiences() -> dict[str, str]:
+    """The audience keys set in the environment, {audience: key}."""
+    return {a: os.environ[variable_cle(a)] for a in audiences() if os.environ.get(variable_cle(a))}
+
+
+# Whole-file encryption. DuckDB's own encryption leaves 4 bytes of each 256 KiB block header
+# in clear (fragments of the data): every file that leaves this process is also encrypted as
+# a whole, in chunks of AES-256-GCM. Layout: MAGIC, a random 16-byte salt, then the chunks,
+# each the ciphertext of TAILLE_BLOC bytes (the last one shorter, possibly empty) and its
+# 16-byte tag. The file's key is HMAC-SHA256(key, salt); chunk i's nonce is i (96 bits); its
+# additional data is the header, i and whether it is the last chunk, so that chunks cannot be
+# reordered, dropped or the file cut short without the decryption failing.
+MAGIC = b"RI360GCM1\n"
+TAILLE_BLOC = 1 << 20
+
+
+class FichierIllisible(RuntimeError):
+    """An encrypted file does not decrypt: another key, altered, or cut short."""
+
+
+def _aad(entete: bytes, index: int, dernier: bool) -> bytes:
+    return entete + struct.pack(">Q?", index, dernier)
+
+
+def chiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
+    """Encrypt `source` as a whole into the new file `cible` (0600)."""
+    sel = secrets.token_bytes(16)
+    entete = MAGIC + sel
+    aes = AESGCM(hmac.new(cle, sel, hashlib.sha256).digest())
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
+        sortie.write(entete)
+        bloc, index = entree.read(TAILLE_BLOC), 0
+        while True:
+            suivant = entree.read(TAILLE_BLOC)
+            sortie.write(aes.encrypt(index.to_bytes(12, "big"), bloc,
+                                     _aad(entete, index, not suivant)))
+            if not suivant:
+                break
+            bloc, index = suivant, index + 1
+        sortie.flush()
+        os.fsync(sortie.fileno())
+
+
+def dechiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
+    """Decrypt `source` (see chiffrer_fichier) into the new file `cible` (0600); on any
+    failure raise FichierIllisible and leave no `cible`."""
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
+            entete = entree.read(len(MAGIC) + 16)
+            if not entete.startswith(MAGIC) or len(entete) != len(MAGIC) + 16:
+                raise FichierIllisible(f"{source} is not a file encrypted by this project")
+            aes = AESGCM(hmac.new(cle, entete[len(MAGIC):], hashlib.sha256).digest())
+            bloc, index = entree.read(TAILLE_BLOC + 16), 0
+            while True:
+                suivant = entree.read(TAILLE_BLOC + 16)
+                try:
+                    sortie.write(aes.decrypt(index.to_bytes(12, "big"), bloc,
+                                             _aad(entete, index, not suivant)))
+                except InvalidTag:
+                    raise FichierIllisible(f"{source} does not decrypt: another key, or the "
+                                           "file was altered or cut short") from None
+                if not suivant:
+                    break
+                bloc, index = suivant, index + 1
+    except BaseException:
+        cible.unlink(missing_ok=True)
+        raise
+
+
+def cle_fichier(cle: str) -> bytes:
+    """The whole-file key of an audience key (a derivation of its own)."""
+    return hmac.new(cle.encode(), b"fichier", hashlib.sha256).digest()
+
+
+def ouvrir(fichier: Path, vers: Path, cle: str) -> Path:
+    """Decrypt a published audience file into `vers`: a DuckDB file, still encrypted with
+    DuckDB's encryption under the same key (ATTACH ... (ENCRYPTION_KEY '<key>'))."""
+    if vers.exists():
+        raise FileExistsError(f"{vers} exists: choose a new file")
+    dechiffrer_fichier(fichier, vers, cle_fichier(cle))
+    return vers
 
 
 def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> dict[str, Path]:
@@ -122,31 +225,70 @@ def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> di
         cles[audience] = cle
     verifier_cles(cles)
     dossier.mkdir(parents=True, exist_ok=True)
-    ecrits = {}
     with verrou(entrepot, "publication"):
-        base = duckdb.connect()
+        for reste in dossier.glob(".publication-*"):  # what a killed publication left
+            shutil.rmtree(reste, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=".publication-", dir=dossier) as prive:
+            ecrits = _publier(entrepot, dossier, choix, cles, Path(prive))
+    return ecrits
+
+
+def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, str],
+             prive: Path) -> dict[str, Path]:
+    """Each audience's DuckDB file is written in the private folder `prive` (0700), then
+    encrypted as a whole beside its target and renamed over it."""
+    ecrits = {}
+    with duckdb.connect() as base:
         base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
         base.execute(f"attach {litteral(entrepot)} as src (read_only)")
         tables = tables_entrepot(base)
         for audience in choix:
             cible = dossier / f"{audience}.duckdb"
+            interne = prive / cible.name
             provisoire = cible.with_name(cible.name + ".en-cours")
             provisoire.unlink(missing_ok=True)
-            base.execute(f"attach {litteral(provisoire)} as dst "
+            base.execute(f"attach {litteral(interne)} as dst "
                          f"(encryption_key {litteral(cles[audience])})")
             for table, requete in contenu_audience(audience, tables).items():
                 schema = table.split(".")[0]
                 base.execute(f"create schema if not exists dst.{schema}")
                 base.execute(f"create table dst.{table} as {requete}")
             base.execute("detach dst")
-            os.chmod(provisoire, 0o600)  # feedback rows: readable by their owner only
+            chiffrer_fichier(interne, provisoire, cle_fichier(cles[audience]))
+            interne.unlink()
             os.replace(provisoire, cible)
             ecrits[audience] = cible
-        base.close()
     return ecrits
 
 
+def main_ouvrir(argv) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m retailinsight.publication ouvrir",
+        description="decrypt a published audience file into a DuckDB file (still encrypted "
+                    "with DuckDB's encryption under the same key)")
+    parser.add_argument("fichier", type=Path)
+    parser.add_argument("--vers", type=Path, required=True, help="the new DuckDB file")
+    parser.add_argument("--audience", choices=audiences(),
+                        help="whose key to use (default: the file's name)")
+    args = parser.parse_args(argv)
+    audience = args.audience or args.fichier.name.removesuffix(".duckdb")
+    cle = os.environ.get(variable_cle(audience)) if audience in audiences() else None
+    if not cle:
+        print(f"error: set the key of {audience} in {variable_cle(audience)}", file=sys.stderr)
+        return 1
+    try:
+        ouvrir(args.fichier, args.vers, cle)
+    except (FichierIllisible, FileExistsError, FileNotFoundError) as erreur:
+        print(f"error: {erreur}", file=sys.stderr)
+        return 1
+    print(f"{args.vers}: ATTACH '{args.vers}' AS f (ENCRYPTION_KEY '<your key>', READ_ONLY)")
+    return 0
+
+
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["ouvrir"]:
+        return main_ouvrir(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     parser.add_argument("--dossier", type=Path,

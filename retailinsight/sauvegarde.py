@@ -7,38 +7,52 @@
     python -m retailinsight.sauvegarde reprendre [--dossier backups] [--entrepot W]
 
 Every command but `lister` needs the key `BESTMARKET_CLE_SAUVEGARDE`, from the environment
-only (at least 128 bits; never stored beside the backups). Two distinct subkeys are derived
-from it by HMAC-SHA256: one encrypts, one signs.
+only (a generated key: at least 128 bits as zxcvbn estimates them, and no audience's key;
+never stored beside the backups). Distinct subkeys are derived from it by HMAC-SHA256: one for
+DuckDB's encryption, one for the whole-file encryption, one signs.
 
-`creer` takes the warehouse lock (no refresh runs meanwhile), attaches the warehouse read-only
-and copies every table into one DuckDB file encrypted with DuckDB's database encryption (AES
-GCM), `<dossier>/<UTC timestamp>/sauvegarde.duckdb`; then writes `manifest.json` with every
-table's row count, the file's SHA-256 and an HMAC signature over the whole manifest. Folders
-are created 0700, files 0600; backups beyond the `--garder` most recent are deleted.
+`creer` takes the warehouse lock (no refresh runs meanwhile) and the backup folder's, attaches
+the warehouse read-only and copies every table into a DuckDB file encrypted with DuckDB's
+database encryption (AES GCM), then encrypts that file as a whole with AES-256-GCM
+(`publication.chiffrer_fichier`: DuckDB leaves 4 bytes of each block header in clear) into
+`<dossier>/<UTC time>/sauvegarde.duckdb`; then writes `manifest.json` with the signed creation
+time, every table's row count, the file's SHA-256 and an HMAC signature over the whole
+manifest. Folders are created 0700, files 0600. It first deletes what killed backups left
+(`<time>.en-cours/`, which may hold a complete file), and last keeps the `--garder` most
+recent valid backups by their signed time. `lister` deletes those leftovers too, unless a
+backup is running, and names what remains as incomplete.
 
-`restaurer` executes no SQL text read from the backup folder. It refuses, before writing
-anything, a backup whose folder holds other files than these two, whose manifest signature
-does not match (edited, or another key), or whose file does not match its checksum. Then it
-attaches the encrypted file read-only, checks that it holds exactly the manifest's tables and
-nothing else (no view, macro, sequence or type), and copies them, with DuckDB's file access
-disabled, into a new warehouse file (never over an existing one) under a temporary name,
-renamed only once the row counts match the manifest: a failed restore leaves no warehouse.
+`verifier` refuses a backup whose folder name is not its signed creation time (an older
+backup renamed as a newer one). `restaurer` executes no SQL text read from the backup folder.
+It refuses, before writing anything, a backup whose folder holds other files than these two,
+whose manifest signature does not match (edited, or another key), or whose file does not match
+its checksum or does not decrypt. Then it decrypts the file into a private temporary folder,
+attaches it read-only, checks that it holds exactly the manifest's tables and nothing else (no
+view, macro, sequence or type), and copies them, with DuckDB's file access disabled, into a
+new warehouse file (never over an existing one) under a temporary name, renamed only once the
+row counts match the manifest; then applies the GDPR register (`rgpd.appliquer_registre`), so
+that rows erased since the backup was made never come back: a failed restore leaves no
+warehouse.
 
-`reprendre` restores the latest backup as the warehouse when there is none yet: the nightly
-job keeps its incremental state between runs as an encrypted backup in its cache, never as a
-plain warehouse file.
+`reprendre` restores the newest backup, by signed creation time, as the warehouse when there
+is none yet: the nightly job keeps its incremental state between runs as an encrypted backup
+in its cache, never as a plain warehouse file. Every backup of the folder must verify, and it
+refuses one older than the newest the folder has held, recorded (signed) in
+`<dossier>/.plus-recente` by `creer` and `reprendre` (and refuses a folder that lost it).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,14 +60,21 @@ from pathlib import Path
 import duckdb
 
 from retailinsight.dbt_plugin import chemin_extension
-from retailinsight.publication import BITS_MINIMUM, GENERER_CLE, bits_estimes
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
-                                      verrou)
+from retailinsight.publication import (BITS_MINIMUM, GENERER_CLE, FichierIllisible,
+                                       bits_estimes, chiffrer_fichier, cles_audiences,
+                                       dechiffrer_fichier)
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
+                                      chemin_registre, litteral, verrou)
 
 VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
-FORMAT = 2  # 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest
+# 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest; 2: the DuckDB-encrypted
+# file alone (DuckDB leaves 4 bytes of each block header in clear); 3: that file encrypted as
+# a whole (AES-256-GCM, `publication.chiffrer_fichier`).
+FORMAT = 3
 FICHIER = "sauvegarde.duckdb"
 MANIFESTE = "manifest.json"
+EN_COURS = ".en-cours"
+FORMAT_NOM = "%Y%m%dT%H%M%S%fZ"
 
 
 class SauvegardeInvalide(RuntimeError):
@@ -71,11 +92,13 @@ class Cles:
     chiffrement: str
     signature: bytes
     identifiant: str
+    fichier: bytes
 
 
 def cles(cle: str | None = None) -> Cles:
     """Subkeys of `cle` (default: the environment's `BESTMARKET_CLE_SAUVEGARDE`); refuse a
-    missing key or one under BITS_MINIMUM bits of estimated entropy."""
+    missing key, one under BITS_MINIMUM bits of estimated entropy (zxcvbn), or one that is
+    also an audience's key (`BESTMARKET_CLE_<AUDIENCE>`)."""
     cle = os.environ.get(VARIABLE_CLE) if cle is None else cle
     if not cle:
         raise CleInvalide(f"no backup key: set {VARIABLE_CLE}; generate one with {GENERER_CLE} "
@@ -84,13 +107,19 @@ def cles(cle: str | None = None) -> Cles:
         raise CleInvalide(f"the backup key ({VARIABLE_CLE}) is too weak: at least "
                           f"{BITS_MINIMUM} bits of entropy are required; generate one with "
                           f"{GENERER_CLE} (nothing was written)")
+    for audience, cle_audience in cles_audiences().items():
+        if cle_audience == cle:
+            raise CleInvalide(f"the backup key ({VARIABLE_CLE}) is also the key of audience "
+                              f"{audience}: the backup key must be its own; generate one with "
+                              f"{GENERER_CLE} (nothing was written)")
 
     def derivee(usage: str) -> hmac.HMAC:
         return hmac.new(cle.encode(), usage.encode(), hashlib.sha256)
 
     return Cles(chiffrement=derivee("chiffrement").hexdigest(),
                 signature=derivee("signature").digest(),
-                identifiant=derivee("identifiant").hexdigest()[:16])
+                identifiant=derivee("identifiant").hexdigest()[:16],
+                fichier=derivee("fichier").digest())
 
 
 def signer(manifeste: dict, cle_signature: bytes) -> str:
@@ -178,6 +207,56 @@ def copier_chiffre(entrepot: Path, fichier: Path, cle_chiffrement: str) -> dict[
     return comptes
 
 
+def nom_sauvegarde(cree_le: dt.datetime) -> str:
+    """The folder name of a backup made at `cree_le`: its UTC time, to the microsecond."""
+    return cree_le.astimezone(dt.timezone.utc).strftime(FORMAT_NOM)
+
+
+@contextmanager
+def verrou_dossier(dossier: Path):
+    """Try to lock the backup folder (flock on the folder itself: no file added to it); yield
+    whether the lock was taken. `creer` holds it from its first write to its rename, so that
+    whoever takes it knows that every `.en-cours` folder there is a killed backup's."""
+    descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(descripteur, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descripteur)  # releases the lock
+
+
+def interrompues(dossier: Path) -> list[Path]:
+    """The `.en-cours` folders of `dossier`: backups in progress or killed (a killed one may
+    hold a complete file: the rows of its day, erased ones included)."""
+    if not dossier.is_dir():
+        return []
+    return sorted(d for d in dossier.iterdir() if d.name.endswith(EN_COURS))
+
+
+def _supprimer_interrompues(dossier: Path) -> None:
+    """Delete the killed backups' `.en-cours` folders; the caller holds the folder's lock."""
+    for reste in interrompues(dossier):
+        if reste.is_dir() and not reste.is_symlink():
+            shutil.rmtree(reste, ignore_errors=True)
+        else:
+            reste.unlink(missing_ok=True)
+
+
+def nettoyer(dossier: Path) -> list[Path]:
+    """Delete the folders that killed backups left in `dossier`, unless a backup is being made
+    there now; return the `.en-cours` folders still present (in progress, or not removable)."""
+    if not dossier.is_dir():
+        return []
+    with verrou_dossier(dossier) as libre:
+        if libre:
+            _supprimer_interrompues(dossier)
+    return interrompues(dossier)
+
+
 def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetime | None = None,
           cle: str | None = None) -> Path:
     """Write an encrypted, signed backup of `entrepot` into a new timestamped folder of
@@ -186,23 +265,31 @@ def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetim
     if not entrepot.is_file():
         raise FileNotFoundError(f"warehouse not found: {entrepot}")
     maintenant = maintenant or dt.datetime.now(dt.timezone.utc)
-    cible = dossier / maintenant.strftime("%Y%m%dT%H%M%S%fZ")
-    provisoire = cible.with_name(cible.name + ".en-cours")
-    with verrou(entrepot, "backup"):
-        shutil.rmtree(provisoire, ignore_errors=True)
-        if not dossier.is_dir():
-            dossier.mkdir(parents=True, exist_ok=True)
-            os.chmod(dossier, 0o700)
+    cible = dossier / nom_sauvegarde(maintenant)
+    provisoire = cible.with_name(cible.name + EN_COURS)
+    if not dossier.is_dir():
+        dossier.mkdir(parents=True, exist_ok=True)
+        os.chmod(dossier, 0o700)
+    with verrou(entrepot, "backup"), verrou_dossier(dossier) as libre:
+        if not libre:
+            raise VerrouPris(f"backup folder {dossier} is in use by another backup; nothing "
+                             "was written: try again when it has finished")
+        _supprimer_interrompues(dossier)  # what killed backups left, complete files included
         try:
             with prive():
                 provisoire.mkdir()
-                comptes = copier_chiffre(entrepot, provisoire / FICHIER, sous_cles.chiffrement)
+                # A DuckDB-encrypted file first, then encrypted as a whole: only the latter
+                # stays (DuckDB's encryption leaves bytes of the data in its block headers).
+                interne = provisoire / ".interne.duckdb"
+                comptes = copier_chiffre(entrepot, interne, sous_cles.chiffrement)
+                chiffrer_fichier(interne, provisoire / FICHIER, sous_cles.fichier)
+                interne.unlink()
                 if os.listdir(provisoire) != [FICHIER]:
                     raise SauvegardeInvalide(f"backup of {entrepot}: DuckDB left other files "
                                              f"than {FICHIER}: {sorted(os.listdir(provisoire))}")
                 manifeste = {
                     "format": FORMAT,
-                    "cree_le": maintenant.isoformat(),
+                    "cree_le": maintenant.astimezone(dt.timezone.utc).isoformat(),
                     "entrepot": str(entrepot),
                     "duckdb": duckdb.__version__,
                     "cle": sous_cles.identifiant,
@@ -219,16 +306,29 @@ def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetim
         except BaseException:
             shutil.rmtree(provisoire, ignore_errors=True)
             raise
-    rotation(dossier, garder)
+        noter_plus_recente(dossier, maintenant, sous_cles)
+        rotation(dossier, garder, cle, _verrouille=True)
     return cible
 
 
+def _cree_le_annonce(sauvegarde: Path) -> str:
+    """The creation time a backup's manifest claims, unchecked (its name if none): to order a
+    listing; `verifier` checks it against the signature and the folder name."""
+    try:
+        manifeste = json.loads((sauvegarde / MANIFESTE).read_text())
+        return nom_sauvegarde(dt.datetime.fromisoformat(manifeste["cree_le"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return sauvegarde.name
+
+
 def lister(dossier: Path) -> list[Path]:
-    """Complete backups of `dossier` (older formats included), oldest first."""
+    """Complete backups of `dossier` (older formats included), oldest first by the creation
+    time their manifest claims; folders left by killed backups are deleted first (unless a
+    backup is being made there now; `interrompues` lists what remains)."""
     if not dossier.is_dir():
         return []
-    return sorted(d for d in dossier.iterdir()
-                  if d.is_dir() and not d.name.endswith(".en-cours") and (d / MANIFESTE).is_file())
+    nettoyer(dossier)
+    return lister_sans_nettoyer(dossier)
 
 
 def format_sauvegarde(sauvegarde: Path) -> int | None:
@@ -241,14 +341,92 @@ def format_sauvegarde(sauvegarde: Path) -> int | None:
     return manifeste.get("format", 1) if isinstance(manifeste, dict) else None
 
 
-def rotation(dossier: Path, garder: int) -> list[Path]:
-    """Delete all but the `garder` most recent backups; return the deleted ones."""
+def rotation(dossier: Path, garder: int, cle: str | None = None,
+             _verrouille: bool = False) -> list[Path]:
+    """Keep the `garder` most recent valid backups by their signed creation time; delete the
+    others and the older-format ones (never restored), and what killed backups left. Backups
+    that do not verify (another key, altered) are left for a human to look at. Return the
+    deleted ones."""
     if garder < 1:
         raise ValueError("keep at least one backup")
-    anciennes = lister(dossier)[:-garder]
+    if not _verrouille:
+        with verrou_dossier(dossier) as libre:
+            if not libre:
+                return []
+            return rotation(dossier, garder, cle, _verrouille=True)
+    _supprimer_interrompues(dossier)
+    valides, anciennes = [], []
+    for sauvegarde in lister_sans_nettoyer(dossier):
+        if format_sauvegarde(sauvegarde) != FORMAT:
+            anciennes.append(sauvegarde)
+            continue
+        try:
+            valides.append((signee_le(verifier(sauvegarde, cle)), sauvegarde))
+        except SauvegardeInvalide:
+            continue
+    anciennes += [s for _, s in sorted(valides)[:-garder]]
     for ancienne in anciennes:
         shutil.rmtree(ancienne)
-    return anciennes
+    return sorted(anciennes, key=lambda d: (_cree_le_annonce(d), d.name))
+
+
+def lister_sans_nettoyer(dossier: Path) -> list[Path]:
+    """`lister`, leaving `.en-cours` folders alone (the caller holds the folder's lock)."""
+    return sorted((d for d in dossier.iterdir()
+                   if d.is_dir() and not d.name.endswith(EN_COURS)
+                   and (d / MANIFESTE).is_file()),
+                  key=lambda d: (_cree_le_annonce(d), d.name))
+
+
+def signee_le(manifeste: dict) -> dt.datetime:
+    """The signed creation time of a verified manifest."""
+    return dt.datetime.fromisoformat(manifeste["cree_le"])
+
+
+def chemin_plus_recente(dossier: Path) -> Path:
+    """The high-water mark of `dossier`: the signed creation time of the newest backup made or
+    restored there, in a file of the folder itself (a CI cache holds that folder only). Every
+    backup of the current format is made with it: a folder that holds one and no mark has lost
+    it, and `reprendre` refuses it."""
+    return dossier / ".plus-recente"
+
+
+def plus_recente(dossier: Path, sous_cles: Cles) -> dt.datetime | None:
+    """The high-water mark of `dossier`, checked against its signature; None if none."""
+    chemin = chemin_plus_recente(dossier)
+    if not chemin.exists():
+        return None
+    try:
+        marque = json.loads(chemin.read_text())
+        if hmac.compare_digest(str(marque["signature"]), signer(marque, sous_cles.signature)):
+            return dt.datetime.fromisoformat(marque["cree_le"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    raise SauvegardeInvalide(f"{chemin}: the record of the newest backup is unreadable or its "
+                             "signature does not match (edited, or another key): nothing "
+                             "restored; delete it only if you know why")
+
+
+def noter_plus_recente(dossier: Path, cree_le: dt.datetime, sous_cles: Cles) -> None:
+    """Raise the high-water mark of `dossier` to `cree_le` (never lower it)."""
+    try:
+        vue = plus_recente(dossier, sous_cles)
+    except SauvegardeInvalide:
+        vue = None  # another key's mark: this key's backups start a new one
+    if vue and vue >= cree_le:
+        return
+    marque = {"cree_le": cree_le.astimezone(dt.timezone.utc).isoformat()}
+    marque["signature"] = signer(marque, sous_cles.signature)
+    chemin = chemin_plus_recente(dossier)
+    provisoire = chemin.with_name(chemin.name + EN_COURS)
+    provisoire.unlink(missing_ok=True)
+    descripteur = os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                          0o600)
+    with os.fdopen(descripteur, "w") as fichier:
+        fichier.write(json.dumps(marque))
+        fichier.flush()
+        os.fsync(fichier.fileno())
+    os.replace(provisoire, chemin)
 
 
 def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
@@ -265,8 +443,8 @@ def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
     if not isinstance(manifeste, dict) or manifeste.get("format", 1) != FORMAT:
         raise SauvegardeInvalide(
             f"{sauvegarde}: not a backup of format {FORMAT} (an older backup is unencrypted and "
-            "its manifest unsigned: it cannot be verified and is never restored; delete it "
-            "once a new backup exists)")
+            "its manifest unsigned, or its file is encrypted by DuckDB alone: it is never "
+            "restored; delete it once a new backup exists)")
     if manifeste.get("cle") != sous_cles.identifiant:
         raise SauvegardeInvalide(f"{sauvegarde}: made with another key than the one in "
                                  f"{VARIABLE_CLE} (wrong key, or the manifest was edited)")
@@ -274,6 +452,10 @@ def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
                                signer(manifeste, sous_cles.signature)):
         raise SauvegardeInvalide(f"{sauvegarde}: manifest signature does not match: the "
                                  f"manifest was edited after the backup was made")
+    if sauvegarde.resolve().name != nom_sauvegarde(signee_le(manifeste)):
+        raise SauvegardeInvalide(
+            f"{sauvegarde}: its name does not match its signed creation time "
+            f"({manifeste['cree_le']}): a backup renamed, e.g. an older one passed off as newer")
     attendus = {MANIFESTE, *manifeste["fichiers"]}
     presents = set(os.listdir(sauvegarde))
     if presents != attendus:
@@ -298,9 +480,17 @@ def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str,
     provisoire = vers.with_name(vers.name + ".en-cours")
     restes = (provisoire, provisoire.with_name(provisoire.name + ".wal"))
     temporaire = provisoire.with_name(provisoire.name + ".tmp")
-    with prive(), duckdb.connect() as base:
+    # The whole-file encryption is undone into a private folder (0700, TMPDIR), removed at the
+    # end; what it holds is still encrypted by DuckDB.
+    with prive(), tempfile.TemporaryDirectory(prefix="restauration-") as clair, \
+            duckdb.connect() as base:
+        interne = Path(clair) / FICHIER
+        try:
+            dechiffrer_fichier(sauvegarde / FICHIER, interne, sous_cles.fichier)
+        except FichierIllisible as erreur:
+            raise SauvegardeInvalide(str(erreur)) from None
         base.execute(f"set temp_directory = {litteral(temporaire)}")
-        base.execute(f"attach {litteral(sauvegarde / FICHIER)} as sauvegarde "
+        base.execute(f"attach {litteral(interne)} as sauvegarde "
                      f"(read_only, encryption_key {litteral(sous_cles.chiffrement)})")
         tables = set(comptes_tables(base, "sauvegarde"))
         autres = objets_hors_tables(base, "sauvegarde")
@@ -329,6 +519,10 @@ def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str,
                         f"{sauvegarde}: restored row counts differ from the manifest")
                 os.chmod(provisoire, 0o600)  # the warehouse holds feedback rows: owner only
                 os.replace(provisoire, vers)
+                restes += (vers,)  # ours now: removed if the register cannot be applied
+                base.execute("detach sauvegarde")
+                # Rows erased since the backup was made never come back with it.
+                appliquer_registre(vers)
             except BaseException:
                 base.close()  # first, so that DuckDB writes nothing more after the cleanup
                 for reste in restes:
@@ -339,18 +533,47 @@ def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str,
     return comptes
 
 
-def reprendre(dossier: Path, entrepot: Path) -> str:
-    """Restore the latest current-format backup of `dossier` as `entrepot` if no warehouse
+def appliquer_registre(entrepot: Path) -> None:
+    """Delete from a restored warehouse what the GDPR register says was erased or purged
+    since the backup was made (`rgpd.appliquer_registre`); nothing to do without a register."""
+    if chemin_registre(entrepot).exists():
+        from retailinsight import rgpd
+
+        rgpd.appliquer_registre(entrepot)
+
+
+def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
+    """Restore the newest current-format backup of `dossier` as `entrepot` if no warehouse
     exists there (a CI runner starts empty; its cache holds only encrypted backups); otherwise
-    leave everything as it is. Return what was done."""
+    leave everything as it is. Return what was done.
+
+    Newest by the signed creation time, every backup of the folder verified first: a backup
+    that does not verify (renamed, altered, another key) stops it. It refuses a backup older
+    than the newest one this folder has seen (`plus_recente`), so that an older backup cannot
+    be restored in place of a newer one that was removed (a rollback, erased rows back)."""
     if entrepot.exists():
         return f"warehouse {entrepot} present: nothing restored"
     recentes = [s for s in lister(dossier) if format_sauvegarde(s) == FORMAT]
     if not recentes:
         return f"no backup in {dossier}: the refresh builds the warehouse from the exports"
+    sous_cles = cles(cle)
+    cree_le, choisie = max((signee_le(verifier(s, cle)), s) for s in recentes)
+    vue = plus_recente(dossier, sous_cles)
+    if vue is None:
+        raise SauvegardeInvalide(
+            f"{dossier} holds backups but no record of the newest one "
+            f"({chemin_plus_recente(dossier)}, written with each backup): it was removed, "
+            "perhaps to pass an older backup off as the newest; nothing restored (check the "
+            "backups with `sauvegarde verifier`, restore one by hand with `restaurer`)")
+    if cree_le < vue:
+        raise SauvegardeInvalide(
+            f"{choisie} was made {cree_le.isoformat()}, before the newest backup this folder "
+            f"has held ({vue.isoformat()}, {chemin_plus_recente(dossier)}): an older backup is "
+            "never restored in its place (nothing restored)")
     entrepot.parent.mkdir(parents=True, exist_ok=True)
-    comptes = restaurer(recentes[-1], entrepot)
-    return f"restored {len(comptes)} tables of {recentes[-1]} into {entrepot}"
+    comptes = restaurer(choisie, entrepot, cle)
+    noter_plus_recente(dossier, cree_le, sous_cles)
+    return f"restored {len(comptes)} tables of {choisie} into {entrepot}"
 
 
 def main(argv=None) -> int:
@@ -392,8 +615,10 @@ def main(argv=None) -> int:
                 if format_sauvegarde(sauvegarde) == FORMAT:
                     print(sauvegarde)
                 else:
-                    print(f"{sauvegarde}\t(older format: unencrypted, unsigned, never restored; "
-                          "delete it)")
+                    print(f"{sauvegarde}\t(older format: never restored; delete it)")
+            for reste in interrompues(args.dossier):
+                print(f"{reste}\t(incomplete: an interrupted backup, in progress or not "
+                      "removable; it may hold the rows of its day: delete it)")
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS

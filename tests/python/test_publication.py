@@ -4,12 +4,15 @@ import hashlib
 import os
 import secrets
 import stat
+import tempfile
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import lancer_module, requete, tables
-from retailinsight.publication import DEPARTEMENTS, audiences, variable_cle
+from retailinsight import publication as module
+from retailinsight.publication import DEPARTEMENTS, FichierIllisible, audiences, variable_cle
 
 # Strong keys (256 bits), the same in every pytest-xdist worker of a run.
 CLES = {a: hashlib.sha256(f"cle de test {a}".encode()).hexdigest() for a in audiences()}
@@ -31,8 +34,11 @@ def publication(entrepot_genere, dossier_genere, tmp_path_factory):
 
 
 def ouvrir(chemin, cle):
+    """What an audience does: decrypt the file (`publication ouvrir`), attach it with its key."""
+    clair = Path(tempfile.mkdtemp()) / "f.duckdb"
+    module.ouvrir(chemin, clair, cle)
     base = duckdb.connect()
-    base.execute(f"attach '{chemin}' as f (encryption_key '{cle}', read_only)")
+    base.execute(f"attach '{clair}' as f (encryption_key '{cle}', read_only)")
     return base
 
 
@@ -79,9 +85,9 @@ def test_fichier_departement_sans_autre_departement(publication, entrepot_genere
 
 def test_fichier_illisible_sans_la_cle(publication):
     chemin = publication / "service_client.duckdb"
-    with pytest.raises(duckdb.Error, match="without a key"):
+    with pytest.raises(duckdb.Error, match="not a valid DuckDB database file"):
         duckdb.connect(str(chemin), read_only=True)
-    with pytest.raises(duckdb.Error, match="Wrong encryption key"):
+    with pytest.raises(FichierIllisible, match="does not decrypt"):
         ouvrir(chemin, CLES["direction"])
     assert b"fct_retour_client" not in chemin.read_bytes()
 

@@ -15,6 +15,7 @@ import pytest
 from conftest import (a_son_tour, contenu_table, lancer_module, requete, tables,
                       tables_differentes)
 from retailinsight.dbt_plugin import chemin_extension
+from retailinsight.publication import FichierIllisible, chiffrer_fichier, dechiffrer_fichier
 from retailinsight.rafraichir import litteral
 from retailinsight.sauvegarde import (FICHIER, MANIFESTE, VARIABLE_CLE, CleInvalide,
                                       SauvegardeInvalide, cles, creer, lister, restaurer,
@@ -96,7 +97,7 @@ def test_sauvegarde_puis_restauration_identiques(entrepot_genere, dossier_genere
     assert not list(tmp_path.glob("restaure.duckdb.en-cours*"))
 
 
-def test_sauvegarde_chiffree_et_privee(entrepot_genere, sauvegarde_modele):
+def test_sauvegarde_chiffree_et_privee(entrepot_genere, sauvegarde_modele, tmp_path):
     """No feedback value in clear in the backup's bytes; files 0600, folders 0700; the file
     opens neither without the key nor with another."""
     for chemin in (sauvegarde_modele / FICHIER, sauvegarde_modele / MANIFESTE):
@@ -113,11 +114,12 @@ def test_sauvegarde_chiffree_et_privee(entrepot_genere, sauvegarde_modele):
     for valeur in [v for v in ("fct_retour_client", *titres, *libelles) if len(v.encode()) >= 6]:
         assert valeur.encode() in clair, valeur  # the warehouse holds it in clear...
         assert valeur.encode() not in chiffre, valeur  # ...the backup does not
-    with pytest.raises(duckdb.Error, match="without a key"):
+    with pytest.raises(duckdb.Error, match="not a valid DuckDB database file"):
         duckdb.connect(str(sauvegarde_modele / FICHIER), read_only=True)
-    with duckdb.connect() as base, pytest.raises(duckdb.Error, match="Wrong encryption key"):
-        base.execute(f"attach {litteral(sauvegarde_modele / FICHIER)} as s "
-                     f"(read_only, encryption_key {litteral(CLE)})")
+    with pytest.raises(FichierIllisible, match="does not decrypt"):
+        dechiffrer_fichier(sauvegarde_modele / FICHIER, tmp_path / "x", cles(CLE).chiffrement
+                           .encode())
+    assert not (tmp_path / "x").exists()
 
 
 def test_sauvegarde_alteree_refusee(entrepot_genere, sauvegarde, tmp_path):
@@ -173,12 +175,12 @@ def test_ancien_format_refuse(entrepot_genere, dossier_genere, tmp_path):
         schema.write(AUDITEUR.format(cible=litteral(fuite)))
     (ancienne / MANIFESTE).write_text("{}")
     rehacher(ancienne)
-    refusee(ancienne, tmp_path, "not a backup of format 2.*never restored")
+    refusee(ancienne, tmp_path, "not a backup of format 3.*never restored")
     assert not fuite.exists()
     resultat = lancer_module("retailinsight.sauvegarde", "lister", "--dossier",
                              tmp_path / "backups", dossier_brut=dossier_genere,
                              entrepot=entrepot_genere)
-    assert "older format: unencrypted, unsigned, never restored; delete it" in resultat.stdout
+    assert "older format: never restored; delete it" in resultat.stdout
 
 
 def test_manifeste_modifie_sans_la_cle_refuse(sauvegarde, tmp_path):
@@ -257,11 +259,16 @@ def test_objets_hors_tables_refuses(copie_entrepot, sauvegarde, tmp_path):
     with pytest.raises(SauvegardeInvalide, match="view marts.v"):
         creer(copie_entrepot, tmp_path / "autres")
     assert not list((tmp_path / "autres").iterdir())
+    interne = tmp_path / "interne.duckdb"
+    dechiffrer_fichier(sauvegarde / FICHIER, interne, cles(CLE).fichier)
     with duckdb.connect() as base:
         base.execute("load " + litteral(chemin_extension("duckdb_extension_httpfs", "httpfs")))
-        base.execute(f"attach {litteral(sauvegarde / FICHIER)} as s "
+        base.execute(f"attach {litteral(interne)} as s "
                      f"(encryption_key {litteral(cles(CLE).chiffrement)})")
         base.execute("create view s.marts.v as select 1 as x")
+    (sauvegarde / FICHIER).unlink()
+    chiffrer_fichier(interne, sauvegarde / FICHIER, cles(CLE).fichier)
+    interne.unlink()
     resigner(sauvegarde)
     refusee(sauvegarde, tmp_path, "holds other objects than the manifest's tables")
 
