@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from conftest import lancer_module, lire_csv, rafraichir, requete, tables, une_fois
+from retailinsight import publication as pub
 from retailinsight.publication import variable_cle
 from reponses_attendues import comparer_toutes, reponses
 
@@ -228,11 +229,13 @@ def test_fichiers_publies_apres_effacement(entrepot_genere, dossier_genere, tmp_
     assert "republished service_client" in resultat.stdout
     assert "removed stale published file" in resultat.stdout
     assert not (publication / "direction.duckdb").exists()
-    (sauvegarde,) = list(sauvegardes.iterdir())
+    (sauvegarde,) = [d for d in sauvegardes.iterdir() if d.is_dir()]
     assert f"warning: backup {sauvegarde} was made before this operation" in resultat.stderr
     for audience in ("service_client", "equipe_data"):
+        ouvert = tmp_path / f"{audience}-ouvert.duckdb"
+        pub.ouvrir(publication / f"{audience}.duckdb", ouvert, cles[audience])
         with duckdb.connect() as base:
-            base.execute(f"attach '{publication / (audience + '.duckdb')}' as f "
+            base.execute(f"attach '{ouvert}' as f "
                          f"(encryption_key '{cles[audience]}', read_only)")
             assert base.execute("select count(*) from f.marts.fct_retour_client "
                                 f"where cle_retour_client = {cle}").fetchone()[0] == 0
