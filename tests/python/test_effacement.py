@@ -91,7 +91,8 @@ def test_effacement_de_chaque_forme_de_cle(entrepot_formes, tmp_path, monkeypatc
     publication = tmp_path / "publication"
     pub.publier(entrepot, publication, ["equipe_data"])
     cle_equipe = os.environ[pub.variable_cle("equipe_data")]
-    assert _traces(publication / "equipe_data.duckdb", cles, MARQUES, cle_equipe)
+    assert _traces(pub.ouvrir(publication / "equipe_data.duckdb", tmp_path / "avant.duckdb",
+                              cle_equipe), cles, MARQUES, cle_equipe)
     monkeypatch.setenv("BESTMARKET_RAW_DIR", str(brut))
     code = rgpd.main(["effacer", *[a for c in cles for a in ("--cle", str(c))],
                       "--entrepot", str(entrepot), "--publication", str(publication),
@@ -101,7 +102,8 @@ def test_effacement_de_chaque_forme_de_cle(entrepot_formes, tmp_path, monkeypatc
     assert _traces(entrepot, cles, MARQUES) == []
     octets = entrepot.read_bytes()
     assert not [m for m in MARQUES if m.encode() in octets]
-    assert _traces(publication / "equipe_data.duckdb", cles, MARQUES, cle_equipe) == []
+    assert _traces(pub.ouvrir(publication / "equipe_data.duckdb", tmp_path / "apres.duckdb",
+                              cle_equipe), cles, MARQUES, cle_equipe) == []
     assert f"warning: 5 such rows are still in the raw export {brut / 'retour_client.csv'}" \
         in sortie.err
     assert f"warning: 1 such rows are still in the raw export {brut / 'produit.csv'}" \
