@@ -46,8 +46,9 @@ def test_le_dossier_brut_peut_etre_un_lien(tmp_path):
     lien = tmp_path / "lien"
     os.symlink(ECHANTILLON, lien)
     assert plugin.verifier_dossier_brut(lien) == lien
-    (tmp_path / "dossier").mkdir()
-    (tmp_path / "dossier" / "produit.csv").mkdir()
+    dossier = copier_dossier(ECHANTILLON, tmp_path / "dossier")
+    (dossier / "produit.csv").unlink()
+    (dossier / "produit.csv").mkdir()
     with pytest.raises(plugin.FichierBrutInvalide, match="not a regular file"):
         plugin.verifier_dossier_brut(tmp_path / "dossier")
 
