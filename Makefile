@@ -69,8 +69,11 @@ report: $(BIN)/.installed
 # The nightly refresh, step for step as .github/workflows/nightly.yml runs it (a test checks).
 # Its incremental state lives between nights as an encrypted backup in cache-chiffre/
 # (BESTMARKET_CLE_SAUVEGARDE), restored only when no warehouse is there; the retention purge
-# (BESTMARKET_RETENTION_MOIS, default 36) runs every night.
+# (BESTMARKET_RETENTION_MOIS, default 36) runs every night. Its first step (retailinsight.nuit)
+# checks every precondition before anything changes: the backup key, the raw folder, space,
+# and that the purge would not remove more than BESTMARKET_PURGE_PART_MAX (20 %) of the feedback.
 nightly: $(BIN)/.installed
+	$(BIN)/python -m retailinsight.nuit --sauvegardes cache-chiffre
 	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre
 	$(BIN)/dbt source freshness
 	$(BIN)/python -m retailinsight.rafraichir build

@@ -303,6 +303,11 @@ th{background:#eef2f6}.grille{display:grid;grid-template-columns:1fr 1fr;gap:16p
 """
 
 
+VIDE = ('<p class="alerte" id="entrepot-vide"><strong>L\'entrepôt ne contient aucun retour '
+        "client</strong> : les exports n'en contiennent pas, ou une purge les a tous retirés. "
+        "Les chiffres ci-dessous sont vides.</p>")
+
+
 def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = None) -> str:
     """The report's HTML, from the rows of the models."""
     maintenant = maintenant or dt.datetime.now()
@@ -371,7 +376,7 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
 <div>Rapport généré le {maintenant.strftime("%d/%m/%Y à %H:%M")} à partir de l'entrepôt
 RetailInsight360 (modèles testés des schémas <code>answers</code> et <code>rapport</code>).</div>
 </header><main>
-<div class="kpis">
+{VIDE if not g['nb_reponses'] else ""}<div class="kpis">
 <div class="kpi"><div>NPS global</div>
 <div class="valeur" id="nps-global" data-valeur="{g['nps']!r}">{_nb(g['nps'])}</div>
 <div class="detail">± {_nb(g['marge_erreur_95'])} points (marge à 95 %) sur
@@ -388,7 +393,8 @@ réponse (non comptés)</div></div>
 </div>
 <section>{blocs[0]}<p class="note">Barres d'erreur : marge d'erreur à 95 % du NPS du mois.
 Losanges orange : variation par rapport au mois précédent plus grande que sa marge d'erreur.
-{"Mois de moins de 30 réponses : " + str(petits) + ", à lire avec prudence." if petits else
+{"Aucun mois : l'entrepôt ne contient aucun retour client." if not modeles["nps_mois"] else
+"Mois de moins de 30 réponses : " + str(petits) + ", à lire avec prudence." if petits else
 "Tous les mois ont au moins 30 réponses."}</p></section>
 <div class="grille"><section>{blocs[1]}</section><section>{blocs[2]}</section></div>
 <section>{blocs[3]}</section>

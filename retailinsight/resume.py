@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 import duckdb
+
+CONTROLES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def sans_controles(texte: str) -> str:
+    """`texte` with its control characters written as `\\xNN`: a label from the data never
+    drives the terminal (escape sequences) when printed."""
+    return CONTROLES.sub(lambda m: f"\\x{ord(m.group()):02x}", texte)
 
 
 def tableau(titre: str, colonnes: list[str], lignes: list[tuple]) -> str:
@@ -20,7 +29,7 @@ def tableau(titre: str, colonnes: list[str], lignes: list[tuple]) -> str:
             return "—"
         if isinstance(valeur, float):
             return f"{valeur:+.1f}" if signe else f"{valeur:.1f}"
-        return str(valeur)
+        return sans_controles(str(valeur))
 
     numeriques = [bool(lignes) and all(isinstance(ligne[i], (int, float)) or ligne[i] is None
                                        for ligne in lignes) for i in range(len(colonnes))]
@@ -98,6 +107,9 @@ def resume(entrepot: str) -> str:
             parties.append(tableau("New labels, kept and answered under their own name "
                                    "(review them into seeds/libelles_reference.csv)",
                                    ["kind", "label", "feedbacks"], nouveaux))
+        if not lignes("select count(*) from marts.fct_retour_client")[0][0]:
+            parties.insert(0, "THE WAREHOUSE HOLDS NO FEEDBACK: every answer below is empty "
+                              "(the exports hold none, or a purge removed them all).")
     return "\n\n".join(parties)
 
 

@@ -1,0 +1,128 @@
+"""Preconditions of the nightly run, checked before its first step that changes anything.
+
+    python -m retailinsight.nuit [--sauvegardes cache-chiffre]
+
+Refuses (exit 2, every problem named, nothing changed) when:
+- the backup key is missing, too weak or shared with an audience (the night ends with a
+  backup: a key found missing then would come after the purge);
+- the raw folder is incomplete or holds a file that is not a regular file of it;
+- a folder the night writes is not writable, or its disk has less free space than the night
+  needs (2.5 times the warehouse or the raw folder, whichever is larger);
+- the retention purge would remove more than BESTMARKET_PURGE_PART_MAX (default 20 %) of
+  the feedback, in the exports the night loads or in the warehouse: a first night on old
+  exports would otherwise load every feedback and purge it all, night after night. To purge
+  that much on purpose, set BESTMARKET_PURGE_PART_MAX=1 for that night.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from retailinsight import rgpd, sauvegarde
+from retailinsight.dbt_plugin import ECHANTILLON, FichierBrutInvalide, verifier_dossier_brut
+from retailinsight.rafraichir import chemin_entrepot
+
+MARGE_ESPACE = 2.5
+
+
+def _existant(chemin: Path) -> Path:
+    """`chemin`, or its nearest ancestor that exists (where a new folder would be made)."""
+    chemin = chemin.resolve()
+    while not chemin.exists():
+        chemin = chemin.parent
+    return chemin
+
+
+def _taille(chemin: Path) -> int:
+    if chemin.is_file():
+        return chemin.stat().st_size
+    return sum(f.stat().st_size for f in chemin.rglob("*") if f.is_file()) \
+        if chemin.is_dir() else 0
+
+
+def part_purgee_brute(dossier: Path, limite: dt.date) -> tuple[int, int, list[tuple[str, int]]]:
+    """(feedback lines bought before `limite`, feedback lines with a date, [(month, lines)])
+    of the raw exports, every line read as the purge reads it."""
+    anciens = collections.Counter()
+
+    def avant(cle, date):
+        if date is not None and date < limite.isoformat():
+            anciens[date[:7]] += 1
+            return True
+        return False
+
+    vieilles = sum(rgpd._traces_brutes(dossier, avant).values())
+    total = sum(rgpd._traces_brutes(dossier, lambda cle, date: date is not None).values())
+    return vieilles, total, sorted(anciens.items())
+
+
+def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
+              part_max: float, date_reference: dt.date | None = None) -> list[str]:
+    """Every reason the night must not start; empty when it may."""
+    trouves = []
+    try:
+        sauvegarde.cles()
+    except sauvegarde.CleInvalide as erreur:
+        trouves.append(str(erreur))
+    try:
+        verifier_dossier_brut(dossier_brut)
+    except FichierBrutInvalide as erreur:
+        trouves.append(str(erreur))
+        dossier_brut = None
+    besoin = MARGE_ESPACE * max(_taille(entrepot), _taille(dossier_brut) if dossier_brut else 0)
+    for dossier in (entrepot.parent, sauvegardes, Path("rapport"), Path("target")):
+        existant = _existant(dossier)
+        if not os.access(existant, os.W_OK | os.X_OK):
+            trouves.append(f"{dossier} cannot be written ({existant} is not writable)")
+        elif shutil.disk_usage(existant).free < besoin:
+            trouves.append(f"not enough free space for {dossier}: "
+                           f"{shutil.disk_usage(existant).free / 1e6:,.0f} MB free, the night "
+                           f"needs about {besoin / 1e6:,.0f} MB")
+    limite = rgpd.mois_retranches(date_reference or dt.date.today(), mois)
+    bilans = []
+    if dossier_brut:
+        vieilles, total, par_mois = part_purgee_brute(dossier_brut, limite)
+        bilans.append((f"the exports of {dossier_brut}", vieilles, total, par_mois))
+    if entrepot.is_file():
+        bilan = rgpd.bilan_purge(entrepot, limite)
+        bilans.append((f"the warehouse {entrepot}", bilan["supprimees"], bilan["total"],
+                       bilan["mois"]))
+    for ou, vieilles, total, par_mois in bilans:
+        if total and vieilles / total > part_max:
+            mois_cites = ", ".join(f"{m} ({n})" for m, n in par_mois[:12])
+            trouves.append(
+                f"the retention purge ({mois} months: feedback bought before {limite}) would "
+                f"remove {vieilles / total:.0%} of the feedback of {ou} ({vieilles} of {total} "
+                f"rows; months: {mois_cites}{', …' if len(par_mois) > 12 else ''}), more than "
+                f"the allowed {part_max:.0%}: check BESTMARKET_RETENTION_MOIS and the exports; "
+                "to purge that much on purpose, set BESTMARKET_PURGE_PART_MAX=1 for one night")
+    return trouves
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
+    parser.add_argument("--sauvegardes", type=Path, default=Path(os.environ.get(
+        "BESTMARKET_BACKUP_DIR", "backups")), help="where the night writes its backup")
+    args = parser.parse_args(argv)
+    dossier_brut = Path(os.environ.get("BESTMARKET_RAW_DIR") or ECHANTILLON)
+    trouves = problemes(args.entrepot, dossier_brut, args.sauvegardes,
+                        int(os.environ.get("BESTMARKET_RETENTION_MOIS", "36")),
+                        float(os.environ.get("BESTMARKET_PURGE_PART_MAX", "0.2")))
+    if trouves:
+        print("error: the nightly run stops before changing anything:", file=sys.stderr)
+        for probleme in trouves:
+            print(f"  - {probleme}", file=sys.stderr)
+        return 2
+    print("nightly preconditions hold: backup key, raw folder, space, purge share")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
