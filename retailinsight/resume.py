@@ -51,8 +51,9 @@ def resume(entrepot: str) -> str:
             return base.execute(sql).fetchall()
 
         parties = [tableau(
-            "Raw rows reconciled (raw = kept + merged duplicates + rejected)",
-            ["file", "raw", "kept", "duplicates", "rejected"],
+            "Raw rows reconciled (raw = kept + merged duplicates + rejected + excluded by the "
+            "GDPR register)",
+            ["file", "raw", "kept", "duplicates", "rejected", "excluded"],
             lignes("select * from marts.rapprochement_lignes_brutes order by fichier_source"),
         ), tableau(
             "Warehouse",

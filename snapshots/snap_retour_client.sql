@@ -11,7 +11,9 @@
     in together, so every change to the fact is seen here in that build: with daily
     increments, a command that changes the fact must run this snapshot too (`dbt build` does;
     a bare `dbt run` of the fact would leave its changes out of the history). The first run
-    of the history (no table yet) is given the whole fact, whatever the exports.
+    of the history (no table yet) is given the whole fact, whatever the exports. A feedback
+    the complete exports no longer hold (deleted at the source, an erasure made in the CRM)
+    leaves the history too, every version of it (post-hook, macros/exports_complets.sql).
 -#}
 {{
     config(
@@ -21,6 +23,7 @@
         strategy='check',
         check_cols=['empreinte_contenu'],
         hard_deletes='invalidate' if var('exports_complets', true) else 'ignore',
+        post_hook="{{ retirer_de_l_historique_les_absents() }}",
     )
 }}
 

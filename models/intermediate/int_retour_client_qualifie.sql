@@ -66,23 +66,43 @@ controlees as (
         on lignes.ref_magasin = magasins_retenus.ref_magasin
 ),
 
+ecartees as (
+    select
+        *,
+        {{ est_ecartee_par_registre(
+            'coalesce(cast(cle_retour_client as hugeint), '
+            ~ cle_ligne_brute('contenu_brut') ~ ')',
+            'date_achat') }} as est_ecartee
+    from controlees
+),
+
 qualifiees as (
+    {#-
+        A line the GDPR register excludes keeps only its place (file, line) and the reason:
+        no key, no content, so that nothing of it is stored, and the reconciliation counts it.
+    -#}
     select
         priorite_export,
         fichier_source,
         numero_ligne,
-        contenu_brut,
-        cle_retour_client,
-        note,
-        cle_produit,
-        ref_magasin,
-        date_achat,
-        libelle_source,
-        libelle_categorie,
-        recommandation,
-        motif_rejet,
-        {{ statut_ligne('motif_rejet', 'est_copie_retenue') }} as statut
-    from controlees
+        case when not est_ecartee then contenu_brut end as contenu_brut,
+        case when not est_ecartee then cle_retour_client end as cle_retour_client,
+        case when not est_ecartee then note end as note,
+        case when not est_ecartee then cle_produit end as cle_produit,
+        case when not est_ecartee then ref_magasin end as ref_magasin,
+        case when not est_ecartee then date_achat end as date_achat,
+        case when not est_ecartee then libelle_source end as libelle_source,
+        case when not est_ecartee then libelle_categorie end as libelle_categorie,
+        case when not est_ecartee then recommandation end as recommandation,
+        case
+            when est_ecartee then 'écartée par le registre RGPD (effacement ou rétention)'
+            else motif_rejet
+        end as motif_rejet,
+        case
+            when est_ecartee then 'écartée'
+            else {{ statut_ligne('motif_rejet', 'est_copie_retenue') }}
+        end as statut
+    from ecartees
 )
 
 select * from qualifiees

@@ -35,7 +35,8 @@ comptes as (
         count(*) as nb_lignes_brutes,
         sum(case when statut = 'retenue' then 1 else 0 end) as nb_lignes_retenues,
         sum(case when statut = 'doublon fusionné' then 1 else 0 end) as nb_doublons_fusionnes,
-        sum(case when statut = 'rejetée' then 1 else 0 end) as nb_lignes_rejetees
+        sum(case when statut = 'rejetée' then 1 else 0 end) as nb_lignes_rejetees,
+        sum(case when statut = 'écartée' then 1 else 0 end) as nb_lignes_ecartees
     from statuts
     group by fichier_source
 ),
@@ -46,7 +47,8 @@ final as (
         cast(nb_lignes_brutes as bigint) as nb_lignes_brutes,
         cast(nb_lignes_retenues as bigint) as nb_lignes_retenues,
         cast(nb_doublons_fusionnes as bigint) as nb_doublons_fusionnes,
-        cast(nb_lignes_rejetees as bigint) as nb_lignes_rejetees
+        cast(nb_lignes_rejetees as bigint) as nb_lignes_rejetees,
+        cast(nb_lignes_ecartees as bigint) as nb_lignes_ecartees
     from comptes
 )
 

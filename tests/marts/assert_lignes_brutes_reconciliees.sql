@@ -1,5 +1,5 @@
 -- Nothing is silently dropped: for every raw file of this refresh, raw rows = kept + merged
--- duplicates + rejected; every kept feedback is in fct_retour_client with the same content,
+-- duplicates + rejected + excluded by the GDPR register; every kept feedback is in fct_retour_client with the same content,
 -- and every rejected row is in the quarantine log fct_ligne_rejetee.
 with
 
@@ -9,7 +9,8 @@ rapprochement as (
         nb_lignes_brutes,
         nb_lignes_retenues,
         nb_doublons_fusionnes,
-        nb_lignes_rejetees
+        nb_lignes_rejetees,
+        nb_lignes_ecartees
     from {{ ref('rapprochement_lignes_brutes') }}
 ),
 
@@ -54,9 +55,11 @@ fct_ligne_rejetee as (
 ecarts_par_fichier as (
     select
         fichier_source,
-        'brutes <> retenues + doublons + rejetées' as ecart
+        'brutes <> retenues + doublons + rejetées + écartées' as ecart
     from rapprochement
-    where nb_lignes_brutes <> nb_lignes_retenues + nb_doublons_fusionnes + nb_lignes_rejetees
+    where
+        nb_lignes_brutes
+        <> nb_lignes_retenues + nb_doublons_fusionnes + nb_lignes_rejetees + nb_lignes_ecartees
 ),
 
 ecarts_quarantaine as (

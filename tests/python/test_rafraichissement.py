@@ -183,7 +183,7 @@ def test_historique_produit_renomme_et_magasin_demenage(dossier_genere, copie_en
 
 def test_retour_supprime_a_la_source_quitte_le_fait(dossier_genere, copie_entrepot, tmp_path):
     """A complete export is the truth: a feedback deleted in the CRM and gone from the CSV
-    leaves the fact at the next refresh, its history version is closed, the run log counts
+    leaves the fact at the next refresh, every version of it leaves the history, the run log counts
     it, and the reconciliation still holds (its test runs in the build)."""
     complet = dossier_genere
     entrepot = copie_entrepot
@@ -197,6 +197,6 @@ def test_retour_supprime_a_la_source_quitte_le_fait(dossier_genere, copie_entrep
     assert requete(entrepot, "select count(*) from marts.fct_retour_client")[0][0] == \
         nb_avant - 1
     assert requete(entrepot, "select count(*), count(dbt_valid_to) from "
-                   f"historique.snap_retour_client where cle_retour_client = {cle}") == [(1, 1)]
+                   f"historique.snap_retour_client where cle_retour_client = {cle}") == [(0, 0)]
     assert "assert_lignes_brutes_reconciliees" in resultat.stdout
     assert "ERROR=0" in resultat.stdout
