@@ -110,16 +110,35 @@ def extrait(octets: bytes, longueur: int = 40) -> str:
     return texte.encode("unicode_escape").decode("ascii")[:2 * longueur] + "…"
 
 
+def _ligne_trop_longue(fichier: Path) -> tuple[int, int] | None:
+    """(number, start offset) of the first line of `fichier` over LONGUEUR_LIGNE_MAX bytes, or
+    None; holds at most about that much of a line at once."""
+    with open(fichier, "rb") as flux:
+        ligne, debut = 1, 0
+        while morceau := flux.readline(LONGUEUR_LIGNE_MAX + 3):
+            if len(morceau.rstrip(b"\r\n")) > LONGUEUR_LIGNE_MAX:
+                return ligne, debut
+            ligne, debut = ligne + 1, debut + len(morceau)
+    return None
+
+
 def encodage_csv(fichier: str | Path) -> str:
     """DuckDB decoder for a Windows-1252 export: `latin-1` when that gives the same text.
 
-    Reads the file's bytes once, in blocks (bounded memory, about 0.5 s per GB), looking for a
+    Reads the file's bytes once, in blocks (bounded memory, about 1 s per GB), looking for a
     byte in 0x80-0x9F; DuckDB's latin-1 decoder refuses those, so they need `CP1252`. The same
     pass refuses, naming the file and the line, a NUL byte (DuckDB's reader would turn it into
     a space, and a label into another one) and a line over LONGUEUR_LIGNE_MAX bytes (DuckDB's
     error would quote the whole line into dbt's logs and run results).
+
+    Long lines are found without splitting the lines: a line over LONGUEUR_LIGNE_MAX bytes
+    covers a whole window of half that size aligned on the file's start, so one search for a
+    newline per window (and the length of the line under way across blocks) finds every
+    candidate; only then are the lines read one by one (`_ligne_trop_longue`), once.
     """
     encodage, ligne, debut_ligne, position = "latin-1", 1, 0, 0
+    fenetre = LONGUEUR_LIGNE_MAX // 2
+    lignes_mesurees = False
     with open(fichier, "rb") as flux:
         while bloc := flux.read(TAILLE_BLOC):
             if encodage == "latin-1" and \
@@ -130,20 +149,25 @@ def encodage_csv(fichier: str | Path) -> str:
                 raise FichierBrutInvalide(
                     f"raw file rejected: {fichier}, line {ligne + bloc.count(NL, 0, nul)}: "
                     "holds a NUL byte (0x00), which no export may hold")
-            # The block's lines; the first continues the line under way (from `debut_ligne`).
-            morceaux = bloc.split(NL)
-            longueurs = [position + len(morceaux[0]) - debut_ligne, *map(len, morceaux[1:])]
-            if max(longueurs) > LONGUEUR_LIGNE_MAX:
-                rang = next(i for i, n in enumerate(longueurs) if n > LONGUEUR_LIGNE_MAX)
-                flux.seek(debut_ligne if rang == 0 else
-                          position + sum(longueurs[1:rang]) + len(morceaux[0]) + rang)
-                raise FichierBrutInvalide(
-                    f"raw file rejected: {fichier}, line {ligne + rang}: over the "
-                    f"{LONGUEUR_LIGNE_MAX:,} bytes a line may hold (starts "
-                    f"'{extrait(flux.read(40))}'): fix the export at the source")
-            if len(morceaux) > 1:
-                ligne += len(morceaux) - 1
-                debut_ligne = position + len(bloc) - len(morceaux[-1])
+            premier = bloc.find(NL)
+            fin_premiere = position + (premier if premier >= 0 else len(bloc))
+            fenetres = range(-(-position // fenetre) * fenetre, position + len(bloc) - fenetre + 1,
+                             fenetre)
+            if not lignes_mesurees and (fin_premiere - debut_ligne > LONGUEUR_LIGNE_MAX or any(
+                    bloc.find(NL, debut - position, debut - position + fenetre) < 0
+                    for debut in fenetres)):
+                lignes_mesurees = True
+                trop_longue = _ligne_trop_longue(Path(fichier))
+                if trop_longue is not None:
+                    numero, debut = trop_longue
+                    flux.seek(debut)
+                    raise FichierBrutInvalide(
+                        f"raw file rejected: {fichier}, line {numero}: over the "
+                        f"{LONGUEUR_LIGNE_MAX:,} bytes a line may hold (starts "
+                        f"'{extrait(flux.read(40))}'): fix the export at the source")
+            if premier >= 0:
+                ligne += bloc.count(NL)
+                debut_ligne = position + bloc.rfind(NL) + 1
             position += len(bloc)
     return encodage
 

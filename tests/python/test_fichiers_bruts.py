@@ -70,7 +70,7 @@ def test_une_ligne_trop_longue_n_est_jamais_citee(tmp_path):
     (b"1;2\n" + b"z" * (plugin.LONGUEUR_LIGNE_MAX + 1), "line 2: over"),
     (b"1;2\r\n" * 5 + b"ca\x00t\r\n", "line 6: holds a NUL byte"),
     (b"1;\x1b[31m" + b"x" * plugin.LONGUEUR_LIGNE_MAX + b"\n", "'1;\\x1b[31mxxx"),
-])
+], ids=["longue-au-milieu", "longue-a-la-fin", "nul", "echappement"])
 @pytest.mark.parametrize("bloc", [1 << 23, 1000])
 def test_le_premier_passage_refuse_nul_et_lignes_trop_longues(tmp_path, monkeypatch, octets,
                                                             attendu, bloc):
@@ -84,3 +84,47 @@ def test_le_premier_passage_refuse_nul_et_lignes_trop_longues(tmp_path, monkeypa
     assert attendu in str(erreur.value) and len(str(erreur.value)) < 300
     fichier.write_bytes(b"1;2\r\n" * 5000 + b"x" * (plugin.LONGUEUR_LIGNE_MAX - 2) + b"\r\n")
     assert plugin.encodage_csv(fichier) == "latin-1"
+
+
+def test_le_premier_passage_ne_decoupe_pas_les_lignes(tmp_path):
+    """The first pass looks for long lines without making an object per line: on an export of
+    many short lines it holds about two blocks, not a list of its lines (a 1 GB export of
+    short lines would otherwise need gigabytes and half a minute)."""
+    import tracemalloc
+
+    fichier = tmp_path / "export.csv"
+    fichier.write_bytes(b"1\n" * plugin.TAILLE_BLOC)  # two blocks of 2-byte lines
+    tracemalloc.start()
+    try:
+        assert plugin.encodage_csv(fichier) == "latin-1"
+        pic = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert pic < 3 * plugin.TAILLE_BLOC, f"{pic / 2 ** 20:.0f} MiB held"
+
+
+@pytest.mark.parametrize("nom", plugin.FICHIERS_BRUTS)
+def test_chaque_fichier_brut_lien_ou_fifo_refuse(tmp_path, nom):
+    """Every raw file, the CRM database included: a link, even to a copy of the right file, is
+    refused naming it, and so is a named pipe (which would block the first read)."""
+    brut = copier_dossier(ECHANTILLON, tmp_path / "brut")
+    fichier = brut / nom
+    fichier.rename(tmp_path / nom)
+    fichier.symlink_to(tmp_path / nom)
+    with pytest.raises(plugin.FichierBrutInvalide, match=f"{fichier} is a symbolic link"):
+        plugin.verifier_dossier_brut(brut)
+    fichier.unlink()
+    os.mkfifo(fichier)
+    with pytest.raises(plugin.FichierBrutInvalide, match=f"{fichier} is .*not a regular file"):
+        plugin.verifier_dossier_brut(brut)
+
+
+def test_fraicheur_par_un_dossier_brut_lien(tmp_path):
+    """`dbt source freshness` (which reads each file's modification time through the raw
+    folder the plugin names) works with the raw folder given as a link, the checks passed."""
+    lien = tmp_path / "montage"
+    lien.symlink_to(copier_dossier(ECHANTILLON, tmp_path / "brut"))
+    resultat = lancer_dbt("source", "freshness", dossier_brut=lien,
+                          entrepot=tmp_path / "w" / "w.duckdb", verifier=False)
+    assert resultat.stdout.count(" freshness of ") == 12, resultat.stdout[-3000:]
+    assert "ERROR freshness" not in resultat.stdout and "Runtime Error" not in resultat.stdout
