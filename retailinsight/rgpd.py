@@ -118,7 +118,12 @@ def _predicat(cols: set[str], sur_cle=None, sur_date=None) -> str:
         morceaux.append(sur_date("date_achat"))
     if "contenu_brut" in cols:
         if sur_cle:
-            morceaux.append(sur_cle(CLE_BRUTE))
+            # A raw row of another export (a product, a store) is feedback only if malformed:
+            # a valid product whose key equals an erased feedback's is kept.
+            anomalie = next((c for c in ("anomalie", "motif_rejet") if c in cols), None)
+            garde = (f"{anomalie} is not null and " if anomalie and not
+                     {"cle_retour_client", "table_cible"} & cols else "")
+            morceaux.append(garde + sur_cle(CLE_BRUTE))
         if sur_date and {"table_cible", "cle_retour_client", "date_achat"} & cols:
             filtre = "table_cible = 'retour_client' and " if "table_cible" in cols else ""
             sans_date = ("contenu_brut in (select contenu_brut from purge_sans_date)"
@@ -243,8 +248,14 @@ def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
                       and p.is_file()) if dossier.is_dir() else []
     for fichier in fichiers:
         texte = fichier.read_bytes().decode("cp1252", errors="replace")
-        n = sum(1 for ligne in texte.splitlines() if ligne.strip() and garder_ligne(
-            cle_ligne(ligne), date_ligne(SEPARATEURS_BRUTS.split(ligne), ligne)))
+        # In another export, only a line with a purchase date can be a feedback line.
+        autre = fichier.name != "retour_client.csv"
+        n = 0
+        for ligne in texte.splitlines():
+            date = date_ligne(SEPARATEURS_BRUTS.split(ligne), ligne)
+            if ligne.strip() and not (autre and date is None) and garder_ligne(cle_ligne(ligne),
+                                                                               date):
+                n += 1
         if n:
             traces[fichier.name] = n
     if (dossier / "Satisfaction.db").is_file():

@@ -1,4 +1,4 @@
-"""GDPR, issue 22: an erasure finds every written form of a key in every raw-row table and
+"""GDPR: an erasure finds every written form of a key in every raw-row table and
 sticks (the register, applied after a restore); a purge cannot empty the warehouse by
 surprise; a failed recomputation is loud and leaves no stale published file; dbt's logs are
 cleaned."""
@@ -222,3 +222,25 @@ def test_journaux_dbt_nettoyes(entrepot_genere, tmp_path, monkeypatch, capsys):
     assert not any(f.exists() for f in fichiers)
     assert (cible / "manifest.json").exists()
     assert f"removed dbt's {journaux / 'dbt.log'}" in sortie
+
+
+def test_produit_valide_de_meme_cle_garde(entrepot_formes, tmp_path, monkeypatch, capsys):
+    """A valid product or store row whose key equals an erased feedback's is not feedback: it
+    stays in every table, and no warning names its export."""
+    brut, entrepot = _copie(entrepot_formes, tmp_path)
+    compter = ("select (select count(*) from staging.stg_bestmarket_csv__produit "
+               "where cle_produit = 5) + (select count(*) from intermediate.int_produit_qualifie "
+               "where cle_produit = 5) + (select count(*) from "
+               "staging.stg_bestmarket_csv__ref_magasin where ref_magasin = 5)")
+    avant = requete(entrepot, compter)[0][0]
+    assert avant >= 3
+    monkeypatch.setenv("BESTMARKET_RAW_DIR", str(brut))
+    assert rgpd.main(["effacer", "--cle", "5", "--cle", "900006", "--entrepot", str(entrepot),
+                      "--publication", str(tmp_path / "p"),
+                      "--sauvegardes", str(tmp_path / "s")]) == 0
+    assert requete(entrepot, compter)[0][0] == avant
+    assert requete(entrepot, "select count(*) from staging.stg_bestmarket_csv__produit "
+                   "where cle_produit = 900006")[0][0] == 0
+    sortie = capsys.readouterr().err
+    assert f"warning: 1 such rows are still in the raw export {brut / 'produit.csv'}" in sortie
+    assert "ref_magasin.csv" not in sortie

@@ -78,8 +78,8 @@ def test_purge_de_retention(dossier_genere, copie_entrepot):
         f"marts.fct_retour_client where date_achat < '{limite}' group by all"))
     assert anciennes
     lancer_module("retailinsight.rgpd", "purger", "--mois", mois, "--date-reference",
-                  reference, "--forcer", "--entrepot", copie_entrepot.name, dossier_brut=dossier_genere,
-                  entrepot=copie_entrepot)
+                  reference, "--forcer", "--entrepot", copie_entrepot.name,
+                  dossier_brut=dossier_genere, entrepot=copie_entrepot)
     assert traces(copie_entrepot, [c for (c,) in anciennes]) == []
     for table in tables(copie_entrepot):
         colonnes = [c for (c,) in requete(copie_entrepot, "select column_name from "
