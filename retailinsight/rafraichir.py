@@ -8,8 +8,14 @@
    `<warehouse>.en-cours/` and runs dbt against that copy. The profile still names the
    warehouse: the plugin opens the copy (BESTMARKET_WAREHOUSE_EN_COURS), so the refresh and
    direct dbt commands share dbt's parse state.
-3. Only when dbt succeeds, atomically replaces the warehouse with the copy (`os.replace`):
-   a build that fails or is killed midway leaves the previous good warehouse as it was.
+3. Only when dbt succeeds, and the copy is whole on disk (`remplacer_verifie`: checkpointed,
+   no pending write-ahead log, at least one table, every row count readable, synced),
+   atomically replaces the warehouse with it (`os.replace`): a build that fails, is killed
+   midway or meets a full disk leaves the previous good warehouse as it was, and exits
+   non-zero naming the cause.
+Whoever takes the lock first pays what an interrupted operation owed (`regler_dettes`): a
+compaction recorded by `marquer_compaction_due` (a GDPR deletion's rows are still in the
+file's bytes until it runs), a write-ahead log left beside the warehouse.
 On Spark (`--target spark`, issue 12) the lock is `<BESTMARKET_SPARK_WAREHOUSE>.lock` and dbt
 writes the tables in place, one by one: a Spark warehouse is a folder of Parquet tables and a
 metastore, with no single file to copy and swap, and without Delta Lake a table is dropped and
@@ -23,9 +29,11 @@ orphaned build.
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import signal
 import subprocess
 import sys
@@ -38,6 +46,11 @@ RACINE = Path(__file__).resolve().parents[1]
 
 class VerrouPris(RuntimeError):
     """Another refresh (or backup, or publication) holds the warehouse lock."""
+
+
+class OperationRefusee(RuntimeError):
+    """An operation on the warehouse stopped before changing it: a new file that could not be
+    written in full or verified (a full disk), a lock path that is not a plain file."""
 
 
 def litteral(texte) -> str:
@@ -61,29 +74,67 @@ def chemin_registre(entrepot: Path | None = None) -> Path:
 
 @contextmanager
 def verrou(entrepot: Path, operation: str = "refresh"):
-    """Exclusive, non-blocking lock on the warehouse, released when the process ends."""
+    """Exclusive, non-blocking lock on the warehouse, released when the process ends. The lock
+    file is never followed: a symbolic link (or a hard link, a non-regular file) in its place
+    is refused, never truncated. Once held, what an interrupted operation owed is paid
+    (`regler_dettes`) before the caller's own operation starts."""
     entrepot.parent.mkdir(parents=True, exist_ok=True)
     chemin = entrepot.with_name(entrepot.name + ".lock")
-    fichier = open(chemin, "a+")
+    try:
+        descripteur = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                              0o600)
+    except OSError as erreur:
+        if erreur.errno == errno.ELOOP:
+            raise OperationRefusee(f"the lock file {chemin} is a symbolic link: refused "
+                                   "(remove it); nothing was changed") from None
+        raise
+    etat = os.fstat(descripteur)
+    if not stat.S_ISREG(etat.st_mode) or etat.st_nlink != 1:
+        os.close(descripteur)
+        raise OperationRefusee(f"the lock file {chemin} is not a plain file of its own "
+                               "(a hard link or a special file): refused; nothing was changed")
+    fichier = os.fdopen(descripteur, "r+")
     try:
         fcntl.flock(fichier, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        fichier.seek(0)
         detenteur = fichier.read().strip() or "unknown process"
         fichier.close()
         raise VerrouPris(f"warehouse {entrepot} is locked by another operation ({detenteur}); "
                          "nothing was changed: try again when it has finished") from None
-    fichier.seek(0)
-    fichier.truncate()
-    fichier.write(f"{operation}, pid {os.getpid()}\n")
-    fichier.flush()
     try:
+        fichier.truncate()
+        fichier.write(f"{operation}, pid {os.getpid()}\n")
+        fichier.flush()
+        regler_dettes(entrepot)
         yield fichier
     finally:
         fichier.seek(0)
         fichier.truncate()
         fcntl.flock(fichier, fcntl.LOCK_UN)
         fichier.close()
+
+
+def regler_dettes(entrepot: Path) -> None:
+    """Finish what an interrupted operation left owed on `entrepot` (the lock held): the
+    compaction a GDPR deletion recorded before it committed, and a write-ahead log that a
+    process killed (or a full disk) left beside the warehouse, merged into it, so that every
+    operation starts from one self-contained file (the refresh copies the file alone).
+    Raise `OperationRefusee` if that cannot be done: the warehouse is left as it was."""
+    marque = marque_compaction(entrepot)
+    if not entrepot.is_file():
+        marque.unlink(missing_ok=True)  # nothing left to compact
+        return
+    if marque.exists():
+        compacter(entrepot)
+    elif wal_de(entrepot).exists():
+        import duckdb
+
+        try:
+            with duckdb.connect(str(entrepot)) as base:
+                base.execute("checkpoint")
+        except duckdb.Error as erreur:
+            raise OperationRefusee(f"the pending write-ahead log of {entrepot} could not be "
+                                   f"merged into it ({erreur}); it is left as it was") from None
 
 
 def mourir_avec_le_parent(parent: int):
@@ -162,18 +213,88 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None) -> int:
         # What a killed refresh left (feedback rows, in the copy and the spill folder); the
         # files of the layout before the folder too.
         effacer_copie_de_travail(dossier)
-        dossier.mkdir(mode=0o700)
-        if entrepot.exists():
-            shutil.copy2(entrepot, copie)
-        code = lancer_dbt(arguments, environnement_dbt(**variables), fichier_verrou)
-        if code != 0:
+        try:
+            dossier.mkdir(mode=0o700)
+            if entrepot.exists():
+                try:
+                    shutil.copy2(entrepot, copie)
+                except OSError as erreur:  # a full disk
+                    raise OperationRefusee(f"the working copy {copie} could not be written "
+                                           f"({erreur})") from None
+            code = lancer_dbt(arguments, environnement_dbt(**variables), fichier_verrou)
+            if code != 0:
+                print(f"dbt failed (exit {code}): {entrepot} left unchanged", file=sys.stderr)
+                return code
+            remplacer_verifie(copie, entrepot)
+        except OperationRefusee as erreur:
+            raise OperationRefusee(f"{erreur}: {entrepot} left unchanged") from None
+        finally:
             effacer_copie_de_travail(dossier)
-            print(f"dbt failed (exit {code}): {entrepot} left unchanged", file=sys.stderr)
-            return code
-        os.chmod(copie, 0o600)  # the warehouse holds feedback rows: owner only
-        os.replace(copie, entrepot)
-        effacer_copie_de_travail(dossier)
         return 0
+
+
+def wal_de(base: Path) -> Path:
+    """The write-ahead log DuckDB keeps beside the database file `base`."""
+    return base.with_name(base.name + ".wal")
+
+
+def comptes_lignes(base, catalogue: str) -> dict[str, int]:
+    """{schema.table: row count} of every table of the attached database `catalogue`."""
+    comptes = {}
+    for schema, table in base.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = ? "
+            "order by all", [catalogue]).fetchall():
+        nom = ".".join('"' + x.replace('"', '""') + '"' for x in (catalogue, schema, table))
+        comptes[f"{schema}.{table}"] = base.execute(f"select count(*) from {nom}").fetchone()[0]
+    return comptes
+
+
+def remplacer_verifie(copie: Path, entrepot: Path, attendus: dict[str, int] | None = None):
+    """Replace `entrepot` by the new file `copie` only once `copie` is whole on disk, else
+    raise `OperationRefusee` naming the cause and leave `entrepot` as it was. DuckDB writes a
+    database's last changes to its file at the checkpoint of its close, and a checkpoint that
+    fails there (a full disk) fails silently, the data left in `<copie>.wal`: so `copie` is
+    opened again and checkpointed (an error here is not silent), and refused if a write-ahead
+    log remains, if it holds no table, if a row count cannot be read or (`attendus`) differs
+    from the source's. Then it is made owner-only, synced, swapped in, and the folder synced."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(copie)) as base:
+            base.execute("checkpoint")
+            catalogue = base.execute("select current_database()").fetchone()[0]
+            comptes = comptes_lignes(base, catalogue)
+    except duckdb.Error as erreur:
+        raise OperationRefusee(f"{copie} could not be written in full or read back ({erreur})"
+                               ) from None
+    if wal_de(copie).exists():
+        raise OperationRefusee(f"{copie} still has a pending write-ahead log after its "
+                               "checkpoint")
+    if not comptes:
+        raise OperationRefusee(f"{copie} holds no table")
+    if attendus is not None and comptes != attendus:
+        ecarts = sorted(set(comptes.items()) ^ set(attendus.items()))
+        raise OperationRefusee(f"{copie} does not hold the rows of {entrepot}: "
+                               f"{', '.join(sorted({t for t, _ in ecarts}))} differ")
+    if wal_de(entrepot).exists():
+        raise OperationRefusee(f"{entrepot} has a pending write-ahead log that would be "
+                               "replayed onto the new file")
+    try:
+        os.chmod(copie, 0o600)  # the warehouse holds feedback rows: owner only
+        synchroniser(copie)
+    except OSError as erreur:
+        raise OperationRefusee(f"{copie} could not be synced to disk ({erreur})") from None
+    os.replace(copie, entrepot)
+    synchroniser(entrepot.parent)
+
+
+def synchroniser(chemin: Path) -> None:
+    """fsync a file or a folder (a folder: so that a rename in it survives a power cut)."""
+    descripteur = os.open(chemin, os.O_RDONLY)
+    try:
+        os.fsync(descripteur)
+    finally:
+        os.close(descripteur)
 
 
 def marque_compaction(entrepot: Path) -> Path:
@@ -191,17 +312,42 @@ def marquer_compaction_due(entrepot: Path) -> None:
 
 
 def compacter(entrepot: Path) -> None:
-    """Rewrite the warehouse into a new file and swap it in: deleted rows leave no block."""
+    """Rewrite the warehouse into a new file and swap it in: deleted rows leave no block. The
+    new file is owner-only from its creation, and replaces the warehouse only once verified
+    (`remplacer_verifie`: every table, with the same row counts); on any failure it is
+    removed with its write-ahead log, the warehouse is left as it was, and the error raised.
+    The owed-compaction marker is removed only on success."""
     import duckdb
 
     neuf = entrepot.with_name(entrepot.name + ".compact")
-    neuf.unlink(missing_ok=True)
-    with duckdb.connect() as base:
-        base.execute(f"attach {litteral(entrepot)} as ancien (read_only)")
-        base.execute(f"attach {litteral(neuf)} as neuf")
-        base.execute("copy from database ancien to neuf")
-    os.replace(neuf, entrepot)
+    effacer_base(neuf)
+    masque = os.umask(0o077)
+    try:
+        try:
+            with duckdb.connect() as base:
+                # Read-write: a write-ahead log left beside the warehouse is merged first.
+                base.execute(f"attach {litteral(entrepot)} as ancien")
+                base.execute("checkpoint ancien")
+                attendus = comptes_lignes(base, "ancien")
+                base.execute(f"attach {litteral(neuf)} as neuf")
+                base.execute("copy from database ancien to neuf")
+                base.execute("checkpoint neuf")
+        except duckdb.Error as erreur:
+            raise OperationRefusee(f"the compaction of {entrepot} failed ({erreur}); "
+                                   "the warehouse is left as it was") from None
+        remplacer_verifie(neuf, entrepot, attendus)
+    except BaseException:
+        effacer_base(neuf)
+        raise
+    finally:
+        os.umask(masque)
     marque_compaction(entrepot).unlink(missing_ok=True)
+
+
+def effacer_base(chemin: Path) -> None:
+    """Remove a DuckDB file and its write-ahead log."""
+    chemin.unlink(missing_ok=True)
+    wal_de(chemin).unlink(missing_ok=True)
 
 
 def effacer_copie_de_travail(dossier: Path) -> None:
@@ -221,6 +367,9 @@ def main(argv=None) -> int:
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
+    except OperationRefusee as erreur:
+        print(f"error: {erreur}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
