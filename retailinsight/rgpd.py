@@ -44,9 +44,9 @@ from pathlib import Path
 import duckdb
 
 from retailinsight import registre
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, RACINE, VerrouPris, chemin_entrepot,
-                                      chemin_registre, compacter, marquer_compaction_due,
-                                      rafraichir, verrou)
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, RACINE, OperationRefusee, VerrouPris,
+                                      chemin_entrepot, chemin_registre, compacter,
+                                      marquer_compaction_due, rafraichir, verrou)
 
 # A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,`, `|`
 # or a tab in a malformed line), possibly led by empty fields, the key possibly written with
@@ -291,10 +291,6 @@ def _reponses_recalculees(entrepot: Path) -> bool:
     except Exception as erreur:  # noqa: BLE001 - reported, and the command exits non-zero
         print(f"error: recomputing the answers failed: {erreur}", file=sys.stderr)
         return False
-
-
-class OperationRefusee(RuntimeError):
-    """A GDPR operation refused before any change (missing key, purge too large)."""
 
 
 def bilan_purge(entrepot: Path, limite: dt.date) -> dict:

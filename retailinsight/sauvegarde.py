@@ -63,7 +63,8 @@ from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.publication import (BITS_MINIMUM, GENERER_CLE, FichierIllisible,
                                        bits_estimes, chiffrer_fichier, cles_audiences,
                                        dechiffrer_fichier)
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot,
+from retailinsight.rafraichir import (CODE_VERROU_PRIS, OperationRefusee, VerrouPris,
+                                      chemin_entrepot,
                                       chemin_registre, litteral, verrou)
 
 VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
@@ -622,7 +623,8 @@ def main(argv=None) -> int:
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
-    except (SauvegardeInvalide, CleInvalide, FileExistsError, FileNotFoundError) as erreur:
+    except (SauvegardeInvalide, CleInvalide, OperationRefusee, FileExistsError,
+            FileNotFoundError) as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return 1
     return 0
