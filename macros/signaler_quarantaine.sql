@@ -25,7 +25,7 @@
             {{ log("WARNING: " ~ total ~ " raw row(s) set aside in quarantine "
                 ~ "(marts.fct_ligne_rejetee):", info=true) }}
             {%- for ligne in rejets.rows %}
-                {{ log("  " ~ ligne[0] ~ ": " ~ ligne[2] ~ " × " ~ ligne[1], info=true) }}
+                {{ log("  " ~ ligne[0] ~ ": " ~ ligne[2] ~ " × " ~ sans_controles(ligne[1]), info=true) }}
             {%- endfor %}
         {%- endif -%}
     {%- endif -%}
@@ -40,10 +40,15 @@
             ~ " where ref.domaine = libelles.domaine and ref.libelle = libelles.libelle)"
             ~ " group by 1, 2 order by 1, 2") -%}
         {%- for ligne in nouveaux.rows %}
-            {{ log("WARNING: new " ~ ligne[0] ~ " label '" ~ ligne[1] ~ "' (" ~ ligne[2]
+            {{ log("WARNING: new " ~ ligne[0] ~ " label '" ~ sans_controles(ligne[1]) ~ "' (" ~ ligne[2]
                 ~ " feedback(s)): kept and answered under its own name; add it to "
                 ~ "seeds/libelles_reference.csv once reviewed", info=true) }}
         {%- endfor %}
     {%- endif -%}
     {{ return('') }}
+{%- endmacro %}
+
+{% macro sans_controles(texte) -%}
+    {#- `texte` with its control characters shown as `?`: a label never drives the terminal. -#}
+    {{ return(modules.re.sub('[\\x00-\\x1f\\x7f-\\x9f]', '?', texte | string)) }}
 {%- endmacro %}

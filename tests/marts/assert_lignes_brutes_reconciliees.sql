@@ -1,6 +1,7 @@
 -- Nothing is silently dropped: for every raw file of this refresh, raw rows = kept + merged
--- duplicates + rejected + excluded by the GDPR register; every kept feedback is in fct_retour_client with the same content,
--- and every rejected row is in the quarantine log fct_ligne_rejetee.
+-- duplicates + rejected + excluded by the GDPR register; every kept feedback is in
+-- fct_retour_client with the same content, and every rejected row is in the quarantine log
+-- fct_ligne_rejetee.
 with
 
 rapprochement as (

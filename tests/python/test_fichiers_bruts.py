@@ -128,3 +128,15 @@ def test_fraicheur_par_un_dossier_brut_lien(tmp_path):
                           entrepot=tmp_path / "w" / "w.duckdb", verifier=False)
     assert resultat.stdout.count(" freshness of ") == 12, resultat.stdout[-3000:]
     assert "ERROR freshness" not in resultat.stdout and "Runtime Error" not in resultat.stdout
+
+
+def test_un_libelle_ne_pilote_pas_le_terminal(tmp_path):
+    """A source label carrying a terminal escape sequence is printed by dbt's warning with its
+    control characters shown as `?`, never raw."""
+    brut = copier_dossier(ECHANTILLON, tmp_path / "brut")
+    with open(brut / "retour_client.csv", "ab") as flux:
+        flux.write("900077;8;24;28;2021-04-30;e\x1b[31mmail;drive;1\r\n".encode("cp1252"))
+    resultat = lancer_dbt("build", *INGESTION, dossier_brut=brut,
+                          entrepot=tmp_path / "w" / "w.duckdb")
+    assert "new source label 'e?[31mmail'" in resultat.stdout, resultat.stdout[-3000:]
+    assert "\x1b[31m" not in resultat.stdout
