@@ -401,13 +401,11 @@ def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
 
 
 def nettoyer_journaux_dbt() -> list[str]:
-    """Remove dbt's logs (`logs/dbt.log*`) and last run results (`target/run_results.json`) of
-    the project and of DBT_LOG_PATH / DBT_TARGET_PATH: an error there may quote a raw line.
-    Return the lines to print."""
-    journaux = {RACINE / "logs"} | ({Path(os.environ["DBT_LOG_PATH"])}
-                                    if os.environ.get("DBT_LOG_PATH") else set())
-    cibles = {RACINE / "target"} | ({Path(os.environ["DBT_TARGET_PATH"])}
-                                    if os.environ.get("DBT_TARGET_PATH") else set())
+    """Remove dbt's logs (`dbt.log*`) and last run results (`run_results.json`), where dbt
+    writes them (DBT_LOG_PATH / DBT_TARGET_PATH, else the project's `logs/` and `target/`): an
+    error there may quote a raw line. Return the lines to print."""
+    journaux = {Path(os.environ.get("DBT_LOG_PATH") or RACINE / "logs")}
+    cibles = {Path(os.environ.get("DBT_TARGET_PATH") or RACINE / "target")}
     fichiers = [f for d in sorted(journaux) if d.is_dir() for f in sorted(d.glob("dbt.log*"))]
     fichiers += [d / "run_results.json" for d in sorted(cibles)]
     lignes = []
