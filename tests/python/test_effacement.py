@@ -244,3 +244,23 @@ def test_produit_valide_de_meme_cle_garde(entrepot_formes, tmp_path, monkeypatch
     sortie = capsys.readouterr().err
     assert f"warning: 1 such rows are still in the raw export {brut / 'produit.csv'}" in sortie
     assert "ref_magasin.csv" not in sortie
+
+
+def test_registre_inscrit_avant_la_suppression(entrepot_genere, tmp_path, monkeypatch):
+    """An erasure that dies during its deletion has already put the key's hash in the register:
+    the request is not lost, `appliquer_registre` finishes it."""
+    entrepot = tmp_path / "w.duckdb"
+    shutil.copy(entrepot_genere, entrepot)
+    cle = requete(entrepot, "select min(cle_retour_client) from marts.fct_retour_client")[0][0]
+    supprimer = rgpd._supprimer
+
+    def tue(*arguments, **options):
+        raise KeyboardInterrupt("killed during the deletion")
+    monkeypatch.setattr(rgpd, "_supprimer", tue)
+    with pytest.raises(KeyboardInterrupt):
+        rgpd.effacer(entrepot, [cle], recalculer=False)
+    assert registre.empreinte(registre.sel(), cle) in chemin_registre(entrepot).read_text()
+    monkeypatch.setattr(rgpd, "_supprimer", supprimer)
+    assert rgpd.appliquer_registre(entrepot)["marts.fct_retour_client"] == 1
+    assert requete(entrepot, "select count(*) from marts.fct_retour_client "
+                   f"where cle_retour_client = {cle}")[0][0] == 0
