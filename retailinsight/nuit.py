@@ -49,16 +49,17 @@ def _taille(chemin: Path) -> int:
 def part_purgee_brute(dossier: Path, limite: dt.date) -> tuple[int, int, list[tuple[str, int]]]:
     """(feedback lines bought before `limite`, feedback lines with a date, [(month, lines)])
     of the raw exports, every line read as the purge reads it."""
-    anciens = collections.Counter()
+    anciens, total = collections.Counter(), 0
 
-    def avant(cle, date):
+    def compter(cle, date):
+        nonlocal total
+        total += date is not None
         if date is not None and date < limite.isoformat():
             anciens[date[:7]] += 1
-            return True
         return False
 
-    vieilles = sum(rgpd._traces_brutes(dossier, avant).values())
-    total = sum(rgpd._traces_brutes(dossier, lambda cle, date: date is not None).values())
+    rgpd._traces_brutes(dossier, compter)  # one pass over the exports
+    vieilles = sum(anciens.values())
     return vieilles, total, sorted(anciens.items())
 
 

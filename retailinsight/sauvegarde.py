@@ -64,8 +64,8 @@ from retailinsight.publication import (BITS_MINIMUM, GENERER_CLE, FichierIllisib
                                        bits_estimes, chiffrer_fichier, cles_audiences,
                                        dechiffrer_fichier)
 from retailinsight.rafraichir import (CODE_VERROU_PRIS, OperationRefusee, VerrouPris,
-                                      chemin_entrepot,
-                                      chemin_registre, litteral, verrou)
+                                      chemin_entrepot, chemin_registre, litteral, verrou)
+from retailinsight.rafraichir import comptes_lignes as comptes_tables
 
 VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
 # 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest; 2: the DuckDB-encrypted
@@ -136,20 +136,6 @@ def _sha256(chemin: Path) -> str:
         for bloc in iter(lambda: fichier.read(1 << 20), b""):
             empreinte.update(bloc)
     return empreinte.hexdigest()
-
-
-def identifiant_sql(nom: str) -> str:
-    """`nom` as a quoted SQL identifier, double quotes doubled."""
-    return '"' + nom.replace('"', '""') + '"'
-
-
-def comptes_tables(base: duckdb.DuckDBPyConnection, catalogue: str) -> dict[str, int]:
-    """Row count of every table of the attached database `catalogue`, keyed `schema.table`."""
-    tables = base.execute(
-        "select schema_name, table_name from duckdb_tables() "
-        "where database_name = ? order by 1, 2", [catalogue]).fetchall()
-    return {f"{s}.{t}": base.execute("select count(*) from " + ".".join(
-        identifiant_sql(nom) for nom in (catalogue, s, t))).fetchone()[0] for s, t in tables}
 
 
 def objets_hors_tables(base: duckdb.DuckDBPyConnection, catalogue: str) -> list[str]:
