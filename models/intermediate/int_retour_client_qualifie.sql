@@ -94,14 +94,10 @@ qualifiees as (
         case when not est_ecartee then libelle_source end as libelle_source,
         case when not est_ecartee then libelle_categorie end as libelle_categorie,
         case when not est_ecartee then recommandation end as recommandation,
-        case
-            when est_ecartee then 'écartée par le registre RGPD (effacement ou rétention)'
-            else motif_rejet
-        end as motif_rejet,
-        case
-            when est_ecartee then 'écartée'
-            else {{ statut_ligne('motif_rejet', 'est_copie_retenue') }}
-        end as statut
+        case when est_ecartee then {{ motif_registre() }} else motif_rejet end as motif_rejet,
+        {{ statut_ligne(
+            'case when est_ecartee then ' ~ motif_registre() ~ ' else motif_rejet end',
+            'est_copie_retenue') }} as statut
     from ecartees
 )
 

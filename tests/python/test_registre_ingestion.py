@@ -13,6 +13,8 @@ from conftest import ECHANTILLON, copier_dossier, lire_csv, rafraichir, requete,
 from retailinsight import registre, rgpd
 
 CLE_MALFORMEE = 900001
+# Feedback lines sent in the reference exports (a product, a store file): malformed there.
+EGAREES = {"produit.csv": 900004, "ref_magasin.csv": 900005}
 
 
 def _lignes_de(entrepot, cles):
@@ -44,25 +46,34 @@ def _lignes_brutes(brut):
 
 
 def test_un_retour_efface_ne_revient_pas_a_l_actualisation(tmp_path, monkeypatch):
-    """A feedback erased and still in both exports, and a quarantined line of an erased key
-    written `900001.0`, are not loaded again by the next refresh: in no table, no column; the
-    reconciliation holds and counts them as excluded (figures computed from the raw files)."""
+    """A feedback erased and still in both exports, a quarantined line of an erased key
+    written `900001.0`, and feedback lines sent in the product and store exports, are not
+    loaded again by the next refresh: in no table, no column; the reconciliation holds and
+    counts them as excluded (figures computed from the raw files)."""
     monkeypatch.setenv("BESTMARKET_CLE_SAUVEGARDE", secrets.token_urlsafe(32))
     brut = copier_dossier(ECHANTILLON, tmp_path / "brut")
     with open(brut / "retour_client.csv", "ab") as flux:
         flux.write(f"{CLE_MALFORMEE}.0;8;24;28;2021-13-45;drive;livraison;1\r\n".encode())
+    for fichier, cle_egaree in EGAREES.items():
+        with open(brut / fichier, "ab") as flux:
+            flux.write(f"{cle_egaree};8;24;28;2021-05-04;drive;livraison;1\r\n".encode())
+    effacees = [CLE_MALFORMEE, *EGAREES.values()]
     entrepot = tmp_path / "w" / "w.duckdb"
     rafraichir(brut, entrepot)
     cles_brutes = [c for c, _ in _lignes_brutes(brut)]
     cle = min(c for c in cles_brutes if cles_brutes.count(c) == 2)  # in both exports
-    assert _lignes_de(entrepot, [cle]) and _lignes_de(entrepot, [CLE_MALFORMEE])
-    rgpd.effacer(entrepot, [cle, CLE_MALFORMEE], recalculer=False)
-    assert _lignes_de(entrepot, [cle, CLE_MALFORMEE]) == []
+    assert _lignes_de(entrepot, [cle]) and all(_lignes_de(entrepot, [c]) for c in effacees)
+    rgpd.effacer(entrepot, [cle, *effacees], recalculer=False)
+    assert _lignes_de(entrepot, [cle, *effacees]) == []
     resultat = rafraichir(brut, entrepot)
     assert "ERROR=0" in resultat.stdout and "assert_lignes_brutes_reconciliees" in resultat.stdout
-    assert _lignes_de(entrepot, [cle, CLE_MALFORMEE]) == []
-    attendu = sum(1 for c, _ in _lignes_brutes(brut) if c in (cle, CLE_MALFORMEE))
-    assert attendu == 3
+    assert _lignes_de(entrepot, [cle, *effacees]) == []
+    attendu = sum(1 for c, _ in _lignes_brutes(brut) if c in (cle, CLE_MALFORMEE)) + len(EGAREES)
+    assert attendu == 5
+    assert requete(entrepot, "select fichier_source, nb_lignes_ecartees from "
+                   "marts.rapprochement_lignes_brutes where fichier_source in "
+                   "('produit.csv', 'ref_magasin.csv') order by 1") == \
+        [("produit.csv", 1), ("ref_magasin.csv", 1)]
     assert requete(entrepot, "select sum(nb_lignes_ecartees) from "
                    "marts.rapprochement_lignes_brutes")[0][0] == attendu
 

@@ -14,6 +14,10 @@ produit as (
 typees as (
     {{ typer_produit('produit', contenu_brut_crm(['champ_1', 'champ_2', 'champ_3']))
         | indent(4) }}
+),
+
+effacees as (
+    {{ ecarter_lignes_effacees('typees', ['cle_produit', 'typologie_produit', 'titre_produit']) | indent(4) }}
 )
 
-select * from typees
+select * from effacees

@@ -29,6 +29,13 @@ typees as (
     {{ typer_ref_magasin('ref_magasin', contenu_brut_crm(
         ['champ_1', 'champ_2', 'champ_3', 'champ_4', 'champ_5', 'champ_6', 'champ_7']))
         | indent(4) }}
+),
+
+effacees as (
+    {{ ecarter_lignes_effacees('typees', [
+        'ref_magasin', 'code_departement', 'code_commune', 'libelle_commune',
+        'population', 'latitude', 'longitude',
+    ]) | indent(4) }}
 )
 
-select * from typees
+select * from effacees

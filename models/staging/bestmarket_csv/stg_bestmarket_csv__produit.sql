@@ -15,6 +15,10 @@ lignes as (
 
 typees as (
     {{ typer_produit('lignes', 'contenu_brut') | indent(4) }}
+),
+
+effacees as (
+    {{ ecarter_lignes_effacees('typees', ['cle_produit', 'typologie_produit', 'titre_produit']) | indent(4) }}
 )
 
-select * from typees
+select * from effacees

@@ -15,6 +15,13 @@ lignes as (
 
 typees as (
     {{ typer_ref_magasin('lignes', 'contenu_brut') | indent(4) }}
+),
+
+effacees as (
+    {{ ecarter_lignes_effacees('typees', [
+        'ref_magasin', 'code_departement', 'code_commune', 'libelle_commune',
+        'population', 'latitude', 'longitude',
+    ]) | indent(4) }}
 )
 
-select * from typees
+select * from effacees
