@@ -1,4 +1,4 @@
-"""Governance conventions (issue 10), checked by dbt-bouncer (`dbt-bouncer.yml`) on the
+"""Governance conventions, checked by dbt-bouncer (`dbt-bouncer.yml`) on the
 manifest of `dbt parse`: the project passes, and a model added without a description or
 without a key test fails with a message naming the model and the rule.
 

@@ -1,4 +1,4 @@
-"""Stores to watch (issue 11) on the real dataset: every store in exactly one segment, the
+"""Stores to watch on the real dataset: every store in exactly one segment, the
 segmentation of the latest window equal to the same rules applied in plain Python to the fact's
 rows, the stability figures equal to a plain Python computation (share of stores keeping their
 segment, adjusted Rand index), and the report's section showing what the models say.

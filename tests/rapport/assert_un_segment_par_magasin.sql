@@ -13,11 +13,11 @@ segmentation_magasins as (
     from {{ ref('segmentation_magasins') }}
 ),
 
-segments_magasin_mensuels as (
+int_segments_magasin_mensuels as (
     select
         ref_magasin,
         mois_fin_fenetre
-    from {{ ref('segments_magasin_mensuels') }}
+    from {{ ref('int_segments_magasin_mensuels') }}
 ),
 
 nb_magasins as (
@@ -40,7 +40,7 @@ par_mois as (
         mois_fin_fenetre,
         count(*) as nb_lignes,
         count(distinct ref_magasin) as nb_magasins_segmentes
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
     group by mois_fin_fenetre
 ),
 

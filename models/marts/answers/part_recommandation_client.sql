@@ -6,9 +6,10 @@ fct_retour_client as (
 
 comptes as (
     select
-        sum(case when recommandation = true then 1 else 0 end) as nb_oui,
-        sum(case when recommandation = false then 1 else 0 end) as nb_non,
-        sum(case when recommandation is null then 1 else 0 end) as nb_inconnu,
+        -- DuckDB sums integers as hugeint: cast to bigint, the type of every other count.
+        cast(sum(case when recommandation = true then 1 else 0 end) as bigint) as nb_oui,
+        cast(sum(case when recommandation = false then 1 else 0 end) as bigint) as nb_non,
+        cast(sum(case when recommandation is null then 1 else 0 end) as bigint) as nb_inconnu,
         count(*) as nb_retours
     from fct_retour_client
 ),

@@ -25,7 +25,8 @@ retours_mois as (
 par_mois as (
     select
         mois,
-        sum(est_retour_sav) as nb_retours_sav
+        -- DuckDB sums integers as hugeint: cast to bigint, the type of every other count.
+        cast(sum(est_retour_sav) as bigint) as nb_retours_sav
     from retours_mois
     group by mois
 ),

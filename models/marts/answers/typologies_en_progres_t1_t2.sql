@@ -32,13 +32,18 @@ retours_dates as (
 par_typologie as (
     select
         typologie_produit,
-        sum(case when annee = {{ avant[0] }} and trimestre = {{ avant[1] }} then 1 else 0 end)
-            as nb_retours_avant,
+        -- DuckDB sums integers as hugeint: cast to bigint, the type of every other count.
+        cast(
+            sum(case when annee = {{ avant[0] }} and trimestre = {{ avant[1] }} then 1 else 0 end)
+            as bigint
+        ) as nb_retours_avant,
         {{ moyenne(
             'case when annee = ' ~ avant[0] ~ ' and trimestre = ' ~ avant[1] ~ ' then note end'
         ) }} as note_moyenne_avant,
-        sum(case when annee = {{ apres[0] }} and trimestre = {{ apres[1] }} then 1 else 0 end)
-            as nb_retours_apres,
+        cast(
+            sum(case when annee = {{ apres[0] }} and trimestre = {{ apres[1] }} then 1 else 0 end)
+            as bigint
+        ) as nb_retours_apres,
         {{ moyenne(
             'case when annee = ' ~ apres[0] ~ ' and trimestre = ' ~ apres[1] ~ ' then note end'
         ) }} as note_moyenne_apres

@@ -17,11 +17,11 @@ stabilite_segments_magasin as (
     from {{ ref('stabilite_segments_magasin') }}
 ),
 
-segments_magasin_mensuels as (
+int_segments_magasin_mensuels as (
     select
         mois_fin_fenetre,
         nb_mois_couverts
-    from {{ ref('segments_magasin_mensuels') }}
+    from {{ ref('int_segments_magasin_mensuels') }}
 ),
 
 mois_evalues as (
@@ -32,7 +32,7 @@ mois_evalues as (
         end) as nb_mois_evalues_fenetre_partielle,
         min(mois_fin_fenetre) as premier_mois_evalue,
         max(mois_fin_fenetre) as dernier_mois_evalue
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
     where nb_mois_couverts >= {{ var('magasins_couverture_minimum_mois') }}
 ),
 

@@ -23,11 +23,11 @@ libelles_reference as (
     where domaine = 'categorie'
 ),
 
-indicateurs_magasin_mensuels as (
+int_indicateurs_magasin_mensuels as (
     select
         mois_debut_fenetre,
         mois_fin_fenetre
-    from {{ ref('indicateurs_magasin_mensuels') }}
+    from {{ ref('int_indicateurs_magasin_mensuels') }}
 ),
 
 -- The same window as the segmentation: the latest one (its bounds are first days of months).
@@ -36,7 +36,7 @@ fenetre as (
         max(mois_debut_fenetre) as mois_debut_fenetre,
         max(mois_fin_fenetre) as mois_fin_fenetre,
         cast({{ dbt.dateadd('month', 1, 'max(mois_fin_fenetre)') }} as date) as mois_apres_fenetre
-    from indicateurs_magasin_mensuels
+    from int_indicateurs_magasin_mensuels
 ),
 
 retours_fenetre as (

@@ -2,7 +2,7 @@
 -- with the indicators behind it and its location: the "stores to watch" list of the report.
 with
 
-indicateurs_magasin_mensuels as (
+int_indicateurs_magasin_mensuels as (
     select
         ref_magasin,
         mois_debut_fenetre,
@@ -22,16 +22,16 @@ indicateurs_magasin_mensuels as (
         pct_detracteurs_reseau,
         ecart_pct_detracteurs_reseau,
         marge_ecart_pct_detracteurs_reseau_95
-    from {{ ref('indicateurs_magasin_mensuels') }}
+    from {{ ref('int_indicateurs_magasin_mensuels') }}
 ),
 
-segments_magasin_mensuels as (
+int_segments_magasin_mensuels as (
     select
         ref_magasin,
         mois_fin_fenetre,
         code_segment,
         motif
-    from {{ ref('segments_magasin_mensuels') }}
+    from {{ ref('int_segments_magasin_mensuels') }}
 ),
 
 segments_magasin as (
@@ -57,7 +57,7 @@ dim_magasin as (
 
 dernier_mois as (
     select max(mois_fin_fenetre) as mois_fin_fenetre
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
 ),
 
 final as (
@@ -73,37 +73,37 @@ final as (
         segments_magasin.segment,
         segments_magasin.description as description_segment,
         segments_magasin.est_a_surveiller,
-        segments_magasin_mensuels.motif,
-        indicateurs_magasin_mensuels.mois_debut_fenetre,
-        indicateurs_magasin_mensuels.mois_fin_fenetre,
-        indicateurs_magasin_mensuels.nb_mois_couverts,
-        indicateurs_magasin_mensuels.nb_reponses,
-        indicateurs_magasin_mensuels.note_moyenne,
-        indicateurs_magasin_mensuels.nps,
-        indicateurs_magasin_mensuels.marge_erreur_95,
-        indicateurs_magasin_mensuels.pct_detracteurs,
-        indicateurs_magasin_mensuels.pct_recommandation_inconnue,
-        indicateurs_magasin_mensuels.tendance_nps,
-        indicateurs_magasin_mensuels.marge_tendance_nps_95,
-        indicateurs_magasin_mensuels.nps_reseau,
-        indicateurs_magasin_mensuels.ecart_nps_reseau,
-        indicateurs_magasin_mensuels.marge_ecart_nps_reseau_95,
-        indicateurs_magasin_mensuels.pct_detracteurs_reseau,
-        indicateurs_magasin_mensuels.ecart_pct_detracteurs_reseau,
-        indicateurs_magasin_mensuels.marge_ecart_pct_detracteurs_reseau_95
+        int_segments_magasin_mensuels.motif,
+        int_indicateurs_magasin_mensuels.mois_debut_fenetre,
+        int_indicateurs_magasin_mensuels.mois_fin_fenetre,
+        int_indicateurs_magasin_mensuels.nb_mois_couverts,
+        int_indicateurs_magasin_mensuels.nb_reponses,
+        int_indicateurs_magasin_mensuels.note_moyenne,
+        int_indicateurs_magasin_mensuels.nps,
+        int_indicateurs_magasin_mensuels.marge_erreur_95,
+        int_indicateurs_magasin_mensuels.pct_detracteurs,
+        int_indicateurs_magasin_mensuels.pct_recommandation_inconnue,
+        int_indicateurs_magasin_mensuels.tendance_nps,
+        int_indicateurs_magasin_mensuels.marge_tendance_nps_95,
+        int_indicateurs_magasin_mensuels.nps_reseau,
+        int_indicateurs_magasin_mensuels.ecart_nps_reseau,
+        int_indicateurs_magasin_mensuels.marge_ecart_nps_reseau_95,
+        int_indicateurs_magasin_mensuels.pct_detracteurs_reseau,
+        int_indicateurs_magasin_mensuels.ecart_pct_detracteurs_reseau,
+        int_indicateurs_magasin_mensuels.marge_ecart_pct_detracteurs_reseau_95
     from dim_magasin
     cross join dernier_mois
-    inner join segments_magasin_mensuels
+    inner join int_segments_magasin_mensuels
         on
-            dim_magasin.ref_magasin = segments_magasin_mensuels.ref_magasin
-            and dernier_mois.mois_fin_fenetre = segments_magasin_mensuels.mois_fin_fenetre
-    inner join indicateurs_magasin_mensuels
+            dim_magasin.ref_magasin = int_segments_magasin_mensuels.ref_magasin
+            and dernier_mois.mois_fin_fenetre = int_segments_magasin_mensuels.mois_fin_fenetre
+    inner join int_indicateurs_magasin_mensuels
         on
-            segments_magasin_mensuels.ref_magasin = indicateurs_magasin_mensuels.ref_magasin
-            and segments_magasin_mensuels.mois_fin_fenetre
-            = indicateurs_magasin_mensuels.mois_fin_fenetre
+            int_segments_magasin_mensuels.ref_magasin = int_indicateurs_magasin_mensuels.ref_magasin
+            and int_segments_magasin_mensuels.mois_fin_fenetre
+            = int_indicateurs_magasin_mensuels.mois_fin_fenetre
     inner join segments_magasin
-        on segments_magasin_mensuels.code_segment = segments_magasin.code_segment
+        on int_segments_magasin_mensuels.code_segment = segments_magasin.code_segment
 )
 
 select * from final

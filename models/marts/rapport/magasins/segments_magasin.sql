@@ -1,6 +1,6 @@
 {#-
     The segments, as the customer-service team reads them: name and one-sentence rule in French,
-    the order in which the rules are tried (`segments_magasin_mensuels`), whether the team
+    the order in which the rules are tried (`int_segments_magasin_mensuels`), whether the team
     should act on them, and how many stores each holds over the latest window.
 -#}
 {%- set fenetre = var('magasins_fenetre_mois') -%}
@@ -8,12 +8,12 @@
 
 with
 
-segments_magasin_mensuels as (
+int_segments_magasin_mensuels as (
     select
         ref_magasin,
         mois_fin_fenetre,
         code_segment
-    from {{ ref('segments_magasin_mensuels') }}
+    from {{ ref('int_segments_magasin_mensuels') }}
 ),
 
 definitions (ordre, code_segment, segment, est_a_surveiller, description) as (
@@ -54,17 +54,17 @@ definitions (ordre, code_segment, segment, est_a_surveiller, description) as (
 
 dernier_mois as (
     select max(mois_fin_fenetre) as mois_fin_fenetre
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
 ),
 
 effectifs as (
     select
-        segments_magasin_mensuels.code_segment,
+        int_segments_magasin_mensuels.code_segment,
         count(*) as nb_magasins
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
     inner join dernier_mois
-        on segments_magasin_mensuels.mois_fin_fenetre = dernier_mois.mois_fin_fenetre
-    group by segments_magasin_mensuels.code_segment
+        on int_segments_magasin_mensuels.mois_fin_fenetre = dernier_mois.mois_fin_fenetre
+    group by int_segments_magasin_mensuels.code_segment
 ),
 
 final as (

@@ -8,7 +8,7 @@
 -#}
 with
 
-accord_segments_magasin as (
+int_accord_segments_magasin as (
     select
         horizon_mois,
         nb_magasins,
@@ -17,7 +17,7 @@ accord_segments_magasin as (
         nb_magasins_juges,
         nb_magasins_juges_meme_segment,
         indice_rand_ajuste
-    from {{ ref('accord_segments_magasin') }}
+    from {{ ref('int_accord_segments_magasin') }}
 ),
 
 par_horizon as (
@@ -32,7 +32,7 @@ par_horizon as (
             as pct_magasins_juges_meme_segment,
         avg(indice_rand_ajuste) as indice_rand_ajuste,
         min(indice_rand_ajuste) as indice_rand_ajuste_min
-    from accord_segments_magasin
+    from int_accord_segments_magasin
     group by horizon_mois
 ),
 

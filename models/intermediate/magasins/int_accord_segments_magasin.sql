@@ -7,13 +7,13 @@
 -#}
 with
 
-segments_magasin_mensuels as (
+int_segments_magasin_mensuels as (
     select
         ref_magasin,
         mois_fin_fenetre,
         nb_mois_couverts,
         code_segment
-    from {{ ref('segments_magasin_mensuels') }}
+    from {{ ref('int_segments_magasin_mensuels') }}
 ),
 
 evalues as (
@@ -21,7 +21,7 @@ evalues as (
         ref_magasin,
         mois_fin_fenetre,
         code_segment
-    from segments_magasin_mensuels
+    from int_segments_magasin_mensuels
     where nb_mois_couverts >= {{ var('magasins_couverture_minimum_mois') }}
 ),
 

@@ -8,7 +8,7 @@
 
 with
 
-indicateurs_magasin_mensuels as (
+int_indicateurs_magasin_mensuels as (
     select
         ref_magasin,
         mois_fin_fenetre,
@@ -22,7 +22,7 @@ indicateurs_magasin_mensuels as (
         marge_ecart_nps_reseau_95,
         ecart_pct_detracteurs_reseau,
         marge_ecart_pct_detracteurs_reseau_95
-    from {{ ref('indicateurs_magasin_mensuels') }}
+    from {{ ref('int_indicateurs_magasin_mensuels') }}
 ),
 
 signaux as (
@@ -49,7 +49,7 @@ signaux as (
             and tendance_nps > marge_tendance_nps_95,
             false
         ) as est_nps_en_hausse
-    from indicateurs_magasin_mensuels
+    from int_indicateurs_magasin_mensuels
 ),
 
 final as (
