@@ -1,6 +1,9 @@
 """Governance conventions, checked by dbt-bouncer (`dbt-bouncer.yml`) on the
 manifest of `dbt parse`: the project passes, and a model added without a description or
-without a key test fails with a message naming the model and the rule.
+without a key test, or a report model that the report does not read, fails with a message
+naming the model and the rule. The key tests dbt-bouncer accepts are declared to
+dbt-project-evaluator too (`primary_key_test_macros` in dbt_project.yml), so that its
+primary-key check passes every model dbt-bouncer passes.
 
 The project's own case reads the manifest that `dbt docs generate` wrote for the docs tests
 (`conftest.docs_echantillon`); the failing case parses a copy of the project with two models
@@ -9,10 +12,14 @@ real models are left alone."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
+
+import yaml
 
 from conftest import ECHANTILLON, RACINE, amorcer_analyse, dbt
 
@@ -89,18 +96,20 @@ def test_le_projet_respecte_ses_conventions(tmp_path, docs_echantillon):
     # The rules of the issue all ran (a typo in the config would silently drop one).
     assert {"check_model_description_populated", "check_model_column_description_populated",
             "check_model_has_unique_test", "check_model_has_tests_by_name",
-            "check_model_group", "check_model_access",
-            "check_model_contract_enforced_for_public_model",
+            "check_model_group", "check_model_access", "check_model_has_contracts_enforced",
+            "check_model_contract_enforced_for_public_model", "check_model_has_exposure",
+            "check_model_directories", "check_lineage_permitted_upstream_models",
             "check_exposure_based_on_non_public_models", "check_model_names",
             "check_model_has_meta_keys", "check_source_freshness_populated"} <= regles
     modeles = {r["unique_id"] for r in resultats if r["unique_id"].startswith("model.")}
     assert len(modeles) >= 38
 
 
-# Models added to the intermediate layer (name, folder, group and access all by the
-# conventions), each missing one thing: {model: (its yml, (rule, model) failing, message)}.
+# Models added (name, folder, group, access and contract all by the conventions), each
+# missing one thing: {model: (its folder, its yml, (rule, model) failing, message)}.
 CAS = {
     "int_exemple_sans_description": (
+        "intermediate",
         """
 version: 2
 models:
@@ -114,6 +123,7 @@ models:
         "does not have a populated description",
     ),
     "int_exemple_sans_test_de_cle": (
+        "intermediate",
         """
 version: 2
 models:
@@ -127,23 +137,82 @@ models:
          ("check_model_has_tests_by_name", "int_exemple_sans_test_de_cle")},
         "does not have a test for uniqueness",
     ),
+    # A building block left among the report's models: public, contracted, but nobody reads it.
+    "exemple_sans_exposition": (
+        "marts/rapport",
+        """
+version: 2
+models:
+  - name: exemple_sans_exposition
+    description: "An example report model added by the test, that no exposure reads."
+    columns:
+      - name: cle
+        description: "Key of the example."
+        data_type: integer
+        data_tests: [unique, not_null]
+""",
+        {("check_model_has_exposure", "exemple_sans_exposition")},
+        "does not have an associated exposure",
+    ),
 }
 
 
 def test_un_modele_hors_conventions_fait_echouer(tmp_path):
-    """Both models in one copy (one parse): each fails exactly its rules, named."""
+    """Every model in one copy (one parse): each fails exactly its rules, named."""
     projet = copier_projet(tmp_path / "projet")
-    for modele, (proprietes, _, _) in CAS.items():
-        (projet / "models" / "intermediate" / f"{modele}.sql").write_text("select 1 as cle\n")
-        (projet / "models" / "intermediate" / f"_{modele}.yml").write_text(proprietes)
+    for modele, (dossier, proprietes, _, _) in CAS.items():
+        (projet / "models" / dossier / f"{modele}.sql").write_text("select 1 as cle\n")
+        (projet / "models" / dossier / f"_{modele}.yml").write_text(proprietes)
     verification, resultats = verifier_conventions(projet)
     sortie = verification.stdout + verification.stderr
     assert verification.returncode != 0, sortie[-4000:]
     # Exactly the expected rules fail, on the added models only.
-    assert echecs(resultats) == set().union(*(attendus for _, attendus, _ in CAS.values())), \
+    assert echecs(resultats) == set().union(*(attendus for _, _, attendus, _ in CAS.values())), \
         sortie[-4000:]
     # What a developer reads in CI: the rule and the model, and what is missing.
-    for modele, (_, echecs_attendus, message) in CAS.items():
+    for modele, (_, _, echecs_attendus, message) in CAS.items():
         for regle, _ in echecs_attendus:
             assert f"{regle}:" in sortie and modele in sortie, sortie[-4000:]
         assert f"`{modele}` {message}" in " ".join(sortie.split()), sortie[-4000:]
+
+
+def modeles_sans_test_de_cle(manifeste: dict, ensembles: list[list[str]]) -> set[str]:
+    """The models dbt-project-evaluator's primary-key check would flag with the var
+    `primary_key_test_macros` = `ensembles`, computed as it does: a model passes when one
+    column, or the model itself for a model-level test, carries every test of one set, a
+    test being named `project.test_macro` after the macro it calls."""
+    tests = defaultdict(set)
+    for noeud in manifeste["nodes"].values():
+        if noeud["resource_type"] == "test" and noeud.get("attached_node"):
+            for macro in noeud["depends_on"]["macros"]:
+                _, projet, nom = macro.split(".")
+                if nom.startswith("test_"):
+                    tests[noeud["attached_node"], noeud.get("column_name")].add(f"{projet}.{nom}")
+    testes = {modele for (modele, _), noms in tests.items()
+              if any(set(ensemble) <= noms for ensemble in ensembles)}
+    return {noeud["name"] for identifiant, noeud in manifeste["nodes"].items()
+            if noeud["resource_type"] == "model" and identifiant not in testes}
+
+
+def test_evaluateur_voit_les_tests_de_cle(docs_echantillon):
+    """Every model dbt-bouncer holds to a key test passes dbt-project-evaluator's primary-key
+    check with the project's var, where its defaults miss the project's own key tests."""
+    projet = yaml.safe_load((RACINE / "dbt_project.yml").read_text())
+    ensembles = projet["vars"]["dbt_project_evaluator"]["primary_key_test_macros"]
+    manifeste = json.loads((docs_echantillon / "manifest.json").read_text())
+    # Each declared test names a macro of the project or of dbt (dbt_utils is not installed).
+    macros = {f"{m['package_name']}.{m['name']}" for m in manifeste["macros"].values()}
+    assert all(nom in macros or nom.startswith("dbt_utils.")
+               for ensemble in ensembles for nom in ensemble), ensembles
+    # The models dbt-bouncer leaves without key test (the two ephemeral feedback stagings).
+    regle = next(r for r in yaml.safe_load((RACINE / "dbt-bouncer.yml").read_text())
+                 ["manifest_checks"] if r["name"] == "check_model_has_unique_test")
+    exclus = {n["name"] for n in manifeste["nodes"].values() if n["resource_type"] == "model"
+              and re.search(regle["exclude"], n["original_file_path"])}
+    assert len(exclus) == 2
+    assert modeles_sans_test_de_cle(manifeste, ensembles) == exclus
+    # Without the var, its defaults miss the composite grains and the one-row answers.
+    defaut = [["dbt.test_unique", "dbt.test_not_null"],
+              ["dbt_utils.test_unique_combination_of_columns"]]
+    manques = modeles_sans_test_de_cle(manifeste, defaut) - exclus
+    assert {"int_retour_client_qualifie", "nps_global"} <= manques, manques
