@@ -6,9 +6,9 @@ dbt-project-evaluator too (`primary_key_test_macros` in dbt_project.yml), so tha
 primary-key check passes every model dbt-bouncer passes.
 
 The project's own case reads the manifest that `dbt docs generate` wrote for the docs tests
-(`conftest.docs_echantillon`); the failing case parses a copy of the project with two models
-added (one `dbt parse`, which reads only the added files), never the project itself, so the real target/ and the
-real models are left alone."""
+(`conftest.docs_echantillon`); the failing case parses a copy of the project with three models
+added (one `dbt parse`, which reads only the added files), never the project itself, so the
+real target/ and the real models are left alone."""
 
 import json
 import os

@@ -4,8 +4,8 @@ rows, the stability figures equal to a plain Python computation (share of stores
 segment, adjusted Rand index), and the report's section showing what the models say.
 
 The segment rules' edges, the small-sample guard and "1 for identical months, lower when
-assignments change" are dbt unit tests (models/marts/rapport/magasins/_magasins__unit_tests.yml),
-run by the builds of both warehouses."""
+assignments change" are dbt unit tests (`_magasins__unit_tests.yml` in
+models/intermediate/magasins/ and models/marts/rapport/magasins/), run by the sample's build."""
 
 import datetime as dt
 import math
@@ -102,7 +102,8 @@ def test_chaque_magasin_dans_un_seul_segment(entrepot_reel):
     # Every month of the history segments every store once.
     par_mois = requete(entrepot_reel, "select mois_fin_fenetre, count(*), "
                                       "count(distinct ref_magasin) "
-                                      "from rapport.segments_magasin_mensuels group by all")
+                                      "from intermediate.int_segments_magasin_mensuels "
+                                      "group by all")
     assert len(par_mois) == 12 and all(n == d == magasins for _, n, d in par_mois)
     # The small-sample guard: under the minimum, never judged; at or above it, always judged.
     garde = requete(entrepot_reel, "select nb_reponses, code_segment "
@@ -124,7 +125,7 @@ def test_segments_egaux_aux_regles_recalculees(entrepot_reel):
 
 def test_stabilite_egale_au_calcul_independant(entrepot_reel):
     lignes = requete(entrepot_reel, "select mois_fin_fenetre, nb_mois_couverts, ref_magasin, "
-                                    "code_segment from rapport.segments_magasin_mensuels")
+                                    "code_segment from intermediate.int_segments_magasin_mensuels")
     par_mois = defaultdict(dict)
     for mois, couverts, magasin, code in lignes:
         if couverts >= COUVERTURE:
