@@ -30,20 +30,3 @@
         select 1 as rien_a_retirer
     {%- endif -%}
 {% endmacro %}
-
-{% macro retirer_de_l_historique_les_absents() %}
-    {#-
-        Post-hook of the snapshot snap_retour_client. With complete exports, a feedback no
-        longer in the fact (deleted at the source) leaves the history too: a deletion at the
-        source is often an erasure made in the CRM, and a closed version would keep the whole
-        row. With daily increments (absence means nothing) and on Spark (no snapshot), nothing.
-    -#}
-    {%- if var('exports_complets', true) and target.type != 'spark' -%}
-        delete from {{ this }}
-        where cle_retour_client not in (
-            select cle_retour_client from {{ ref('fct_retour_client') }}
-        )
-    {%- else -%}
-        select 1 as rien_a_retirer
-    {%- endif -%}
-{% endmacro %}

@@ -1,0 +1,12 @@
+{% macro liberer_lignes_csv(nom) -%}
+    {#- Post-hook of a CSV staging model: drops the numbered lines of `preparer_lignes_csv`. -#}
+    {{ return(adapter.dispatch('liberer_lignes_csv', 'retailinsight360')(nom)) }}
+{%- endmacro %}
+
+{% macro default__liberer_lignes_csv(nom) -%}
+    drop table if exists lignes_csv_{{ nom }}
+{%- endmacro %}
+
+{% macro spark__liberer_lignes_csv(nom) -%}
+    drop view if exists lignes_csv_{{ nom }}
+{%- endmacro %}
