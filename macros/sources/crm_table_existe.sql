@@ -3,7 +3,6 @@
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set resultat = run_query(adapter.dispatch('compte_tables_crm', 'retailinsight360')(
-        nom_table)) -%}
+    {%- set resultat = run_query(compte_tables_crm(nom_table)) -%}
     {{ return(resultat.columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -1,5 +1,8 @@
 {% macro liberer_lignes_csv(nom) -%}
-    {#- Post-hook of a CSV staging model: drops the numbered lines of `preparer_lignes_csv`. -#}
+    {#-
+        Post-hook of every CSV reader (written once, in `lecture_lignes_csv`): drops the
+        numbered lines of `preparer_lignes_csv`.
+    -#}
     {{ return(adapter.dispatch('liberer_lignes_csv', 'retailinsight360')(nom)) }}
 {%- endmacro %}
 

@@ -1,9 +1,9 @@
 {% macro preparer_lignes_csv(source_relation, nom) -%}
     {#-
-        Pre-hook of a CSV staging model: reads the raw file once, numbering its physical lines.
-        DuckDB numbers lines (`with ordinality`) in one ordered stream, which would make the
-        whole typing query single-threaded; landing the numbered lines in a temporary table
-        first lets the typing run on every core. The table lives in the model's connection
+        Pre-hook of every CSV reader (written once, in `lecture_lignes_csv`): reads the raw
+        file once, numbering its physical lines. DuckDB numbers lines (`with ordinality`) in
+        one ordered stream, which would make the whole typing query single-threaded; landing
+        the numbered lines in a temporary table first lets the typing run on every core. The table lives in the model's connection
         only and is dropped by `liberer_lignes_csv`.
     -#}
     {{ return(adapter.dispatch('preparer_lignes_csv', 'retailinsight360')(source_relation, nom)) }}

@@ -3,7 +3,7 @@
         Typing in two paths, with the same result: a field written in its clean form (`8`,
         `2021-05-01`, `email`) is typed by a plain cast and recognised by casting it back; only
         the other fields (spaces, leading zeros, capitals, junk) go through the parsing rules
-        of macros/analyse_brute.sql. Most rows never meet a regular expression.
+        of macros/parsing/. Most rows never meet a regular expression.
         `contenu_brut`: SQL expression of the row's raw content. It is kept only where it
         cannot be rebuilt from the typed columns: on a row with an anomaly, or one written
         otherwise than its clean form (`ligne_canonique_retour_client`), such as `007` or
