@@ -1,44 +1,73 @@
 -- The parsing rules on literal fields, through each engine's variant: integers (leading zeros,
 -- sign, no decimal part, at most 18 digits), decimals, ISO dates (an impossible day is null,
--- never rolled over), labels (lower case, one space, accents kept, empty → null), booleans
+-- never rolled over), labels (lower case, one space, accents kept, blank → null), booleans
 -- (unknown is null, never "no"), and the clean-label check. Returns one row per case whose
 -- result differs from the expected one.
-{%- set cas = [
-    ('entier: leading zeros', entier_brut("'007'") ~ ' = 7'),
-    ('entier: sign', entier_brut("'-3'") ~ ' = -3'),
-    ('entier: decimal part', entier_brut("'3.0'") ~ ' is null'),
-    ('entier: 19 digits', entier_brut("'1234567890123456789'") ~ ' is null'),
-    ('entier: junk', entier_brut("'7a'") ~ ' is null'),
-    ('decimal: point', decimal_brut("'48.85'") ~ ' = 48.85'),
-    ('decimal: any character is no point', decimal_brut("'48x85'") ~ ' is null'),
-    ('date: iso', date_brute("'2021-05-01'") ~ " = date '2021-05-01'"),
-    ('date: impossible day', date_brute("'2021-02-30'") ~ ' is null'),
-    ('date: other layout', date_brute("'01/05/2021'") ~ ' is null'),
-    ('libelle: spaces and capitals', libelle_normalise("'  Réseaux   Sociaux '")
-        ~ " = 'réseaux sociaux'"),
-    ('libelle: tab', libelle_normalise("concat('E', chr(9), 'mail')") ~ " = 'e mail'"),
-    ('libelle: blank', libelle_normalise("'   '") ~ ' is null'),
-    ('booleen: 1', booleen_brut("'1'") ~ ' = true'),
-    ('booleen: 0', booleen_brut("'0'") ~ ' = false'),
-    ('booleen: unknown', booleen_brut("'oui'") ~ ' is null'),
-    ('sans espace superflu: clean', libelle_sans_espace_superflu("'email'")),
-    ('sans espace superflu: double space',
-        'not ' ~ libelle_sans_espace_superflu("'e  mail'")),
-    ('sans espace superflu: edge space', 'not ' ~ libelle_sans_espace_superflu("' email'")),
-] %}
-
 with
 
-resultats as (
-    {%- for nom, condition in cas %}
-    select
-        '{{ nom }}' as cas,
-        coalesce({{ condition }}, false) as est_juste
-    {%- if not loop.last %}
+entiers (cas, texte, attendu) as (
+    values
+    ('zéros en tête', '007', 7),
+    ('signe', '-3', -3),
+    ('partie décimale', '3.0', null),
+    ('19 chiffres', '1234567890123456789', null),
+    ('lettre', '7a', null)
+),
+
+decimaux (cas, texte, attendu) as (
+    values
+    ('point', '48.85', 48.85),
+    ('autre séparateur', '48x85', null)
+),
+
+dates (cas, texte, attendu) as (
+    values
+    ('iso', '2021-05-01', date '2021-05-01'),
+    ('jour impossible', '2021-02-30', null),
+    ('autre format', '01/05/2021', null)
+),
+
+libelles (cas, texte, attendu, est_sans_espace_superflu) as (
+    values
+    ('propre', 'email', 'email', true),
+    ('majuscules et espaces', '  Réseaux   Sociaux ', 'réseaux sociaux', false),
+    ('double espace', 'e  mail', 'e mail', false),
+    ('tabulation', concat('E', chr(9), 'mail'), 'e mail', false),
+    ('blanc', '   ', null, false)
+),
+
+booleens (cas, texte, attendu) as (
+    values
+    ('un', '1', true),
+    ('zéro', '0', false),
+    ('inconnu', 'oui', null)
+),
+
+ecarts as (
+    select 'entier: ' || cas as cas
+    from entiers
+    where not ({{ entier_brut('texte') }} is not distinct from attendu)
     union all
-    {%- endif %}
-    {%- endfor %}
+    select 'décimal: ' || cas
+    from decimaux
+    where not ({{ decimal_brut('texte') }} is not distinct from attendu)
+    union all
+    select 'date: ' || cas
+    from dates
+    where not ({{ date_brute('texte') }} is not distinct from attendu)
+    union all
+    select 'libellé: ' || cas
+    from libelles
+    where
+        not ({{ libelle_normalise('texte') }} is not distinct from attendu)
+        or not (
+            coalesce({{ libelle_sans_espace_superflu('texte') }}, false)
+            = est_sans_espace_superflu
+        )
+    union all
+    select 'booléen: ' || cas
+    from booleens
+    where not ({{ booleen_brut('texte') }} is not distinct from attendu)
 )
 
-select cas from resultats
-where not est_juste
+select * from ecarts
