@@ -1,16 +1,8 @@
 {#-
-    dbt-spark's table materialization runs only the hooks inside the transaction: on Spark (no
-    transactions) the hooks are plain ones.
+    The feedback's CSV staging model is ephemeral, inlined into this query: this model reads the
+    export's lines, so it runs the hooks every CSV reader runs (`lecture_lignes_csv`).
 -#}
-{%- set preparer =
-    "{{ preparer_lignes_csv(source('bestmarket_csv', 'retour_client'), 'retour_client') }}" -%}
-{%- set liberer = "{{ liberer_lignes_csv('retour_client') }}" -%}
-{{
-    config(
-        pre_hook=preparer if target.type == 'spark' else before_begin(preparer),
-        post_hook=liberer if target.type == 'spark' else after_commit(liberer),
-    )
-}}
+{{ config(**lecture_lignes_csv('retour_client')) }}
 
 with
 

@@ -1,10 +1,6 @@
-{#-
-    On Spark, `merge` needs Delta Lake or Iceberg (not installable offline here): the fact is
-    rebuilt in full at every refresh (`table`), which gives the same rows.
--#}
 {{
     config(
-        materialized='table' if target.type == 'spark' else 'incremental',
+        materialized=materialisation_incrementale(),
         incremental_strategy='merge',
         unique_key='cle_retour_client',
         on_schema_change='fail',

@@ -1,0 +1,3 @@
+{% macro texte_brut(expression) -%}
+    nullif(trim({{ expression }}), '')
+{%- endmacro %}
