@@ -69,7 +69,7 @@ from read_csv(
     columns = {'numero_mois': 'integer', 'nom_mois': 'varchar'}
 );
 
--- Shared arithmetic, as in macros/nps.sql (temporary macros: nothing kept in the file) -------
+-- Shared arithmetic, as in macros/nps/ (temporary macros: nothing kept in the file) -------
 
 create temp macro pourcentage(numerateur, denominateur) as
     cast(numerateur as double) * 100 / nullif(denominateur, 0);

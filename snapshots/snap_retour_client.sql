@@ -13,7 +13,7 @@
     a bare `dbt run` of the fact would leave its changes out of the history). The first run
     of the history (no table yet) is given the whole fact, whatever the exports. A feedback
     the complete exports no longer hold (deleted at the source, an erasure made in the CRM)
-    leaves the history too, every version of it (post-hook, macros/exports_complets.sql).
+    leaves the history too, every version of it (post-hook, macros/incremental/retirer_de_l_historique_les_absents.sql).
 -#}
 {{
     config(

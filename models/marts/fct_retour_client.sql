@@ -15,7 +15,7 @@
     updated (its previous version stays in the snapshot `snap_retour_client`), and a late
     purchase is picked up whatever its date. When the exports are complete (var
     `exports_complets`, the default), a feedback they no longer hold is removed by the
-    post-hook (macros/exports_complets.sql). `dbt build --full-refresh` rebuilds from the
+    post-hook (macros/incremental/retirer_absents_des_exports.sql). `dbt build --full-refresh` rebuilds from the
     current exports.
 -#}
 

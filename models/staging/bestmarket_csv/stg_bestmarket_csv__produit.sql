@@ -1,9 +1,4 @@
-{{
-    config(
-        pre_hook="{{ preparer_lignes_csv(source('bestmarket_csv', 'produit'), 'produit') }}",
-        post_hook="{{ liberer_lignes_csv('produit') }}",
-    )
-}}
+{{ config(**lecture_lignes_csv('produit')) }}
 
 -- depends_on: {{ source('bestmarket_csv', 'produit') }}
 

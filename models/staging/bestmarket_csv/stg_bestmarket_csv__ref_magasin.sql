@@ -1,9 +1,4 @@
-{{
-    config(
-        pre_hook="{{ preparer_lignes_csv(source('bestmarket_csv', 'ref_magasin'), 'ref_magasin') }}",
-        post_hook="{{ liberer_lignes_csv('ref_magasin') }}",
-    )
-}}
+{{ config(**lecture_lignes_csv('ref_magasin')) }}
 
 -- depends_on: {{ source('bestmarket_csv', 'ref_magasin') }}
 

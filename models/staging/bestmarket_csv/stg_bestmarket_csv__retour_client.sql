@@ -1,7 +1,8 @@
 {#-
     Ephemeral: typed in the very query that qualifies the feedback (int_retour_client_qualifie),
-    so that ten million typed rows are not written to disk only to be read back once. The raw
-    lines are numbered by that model's pre-hook (`preparer_lignes_csv`).
+    so that ten million typed rows are not written to disk only to be read back once. Its raw
+    lines are numbered by the hooks of every CSV reader (`lecture_lignes_csv`), which that
+    model runs since its query is the one that reads them.
 -#}
 {{ config(materialized='ephemeral') }}
 
