@@ -1,5 +1,5 @@
-"""The README's walk-through, run as written (issue 13): every command a user is shown works,
-in the README's order, on a fresh copy of the project, after `make run`. (Tests once left
+"""The README's walk-through, run as written: every command a user is shown works, in the
+README's order, on a fresh copy of the project, after `make run`. (Tests once left
 their manifest in the user's `target/`, which made `mf query` fail afterwards with `Catalog "w"
 does not exist`; the whole suite is held to leaving the user's folders byte for byte unchanged
 by `conftest.pytest_sessionfinish`, on every run, which covers that for every test at once.)
