@@ -1,10 +1,10 @@
 {% macro spark__get_empty_schema_sql(columns) -%}
     {#-
-        Contracts on Spark: the marts declare DuckDB's type names; the two that Spark spells
-        otherwise are translated (`varchar` is Spark's `string`; `hugeint`, DuckDB's sum of
-        integers, is Spark's `bigint`), then dbt's own check compares them with the model's.
+        Contracts on Spark: the marts declare DuckDB's type names; the one that Spark spells
+        otherwise is translated (`varchar` is Spark's `string`), then dbt's own check compares
+        them with the model's.
     -#}
-    {%- set types_spark = {'varchar': 'string', 'hugeint': 'bigint'} -%}
+    {%- set types_spark = {'varchar': 'string'} -%}
     {%- set colonnes = {} -%}
     {%- for nom in columns -%}
         {%- set colonne = dict(columns[nom]) -%}

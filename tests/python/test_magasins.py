@@ -41,7 +41,7 @@ def _part(nb, n):
 
 
 def segments_attendus(entrepot) -> dict[int, str]:
-    """The rules of the issue, applied to the fact's rows of the latest window, in Python."""
+    """The segmentation rules, applied to the fact's rows of the latest window, in Python."""
     retours = requete(entrepot, "select ref_magasin, note, date_achat from marts.fct_retour_client")
     magasins = [m for (m,) in requete(entrepot, "select ref_magasin from marts.dim_magasin")]
     fin = max(_mois(date) for _, _, date in retours)

@@ -1,5 +1,5 @@
 """Backups: encrypted and private; restore gives identical tables; altered, re-hashed or
-injected backups (the auditor's attacks of issue 9), a missing or wrong key are refused and
+injected backups, a missing or wrong key are refused and
 leave nothing; old backups are rotated."""
 
 import datetime as dt

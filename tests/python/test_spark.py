@@ -1,4 +1,4 @@
-"""The Spark target (issue 12): the same project built by dbt-spark (`--target spark`, pyspark in
+"""The Spark target: the same project built by dbt-spark (`--target spark`, pyspark in
 local mode) gives the same tables as DuckDB.
 
 The tests marked `spark` start a JVM per dbt command and take minutes on 2 cores: `make test`
