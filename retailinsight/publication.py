@@ -43,8 +43,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from zxcvbn import zxcvbn
 
 from retailinsight.dbt_plugin import chemin_extension
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
-                                      verrou)
+from retailinsight import reglages
+from retailinsight.erreurs import CODE_VERROU_PRIS, VerrouPris
+from retailinsight.reglages import chemin_entrepot
+from retailinsight.sql import litteral
+from retailinsight.verrou import verrou
 
 DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 TABLES_FEEDBACK = ("marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin")
@@ -292,7 +295,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     parser.add_argument("--dossier", type=Path,
-                        default=Path(os.environ.get("BESTMARKET_PUBLICATION_DIR", "publication")))
+                        default=reglages.PUBLICATION.chemin())
     parser.add_argument("--audience", action="append", choices=audiences(),
                         help="publish only this audience (repeatable; default: all)")
     args = parser.parse_args(argv)
