@@ -106,6 +106,24 @@ def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
     return trouves
 
 
+def etapes(sauvegardes: Path | str = reglages.SAUVEGARDES_NUIT) -> list[list[str]]:
+    """The nightly run, step by step, as `make nightly` and the CI workflow run it (a test
+    checks): `python` is this virtualenv's Python, `dbt` its dbt."""
+    dossier = str(sauvegardes)
+    return [
+        ["python", "-m", "retailinsight.nuit", "--sauvegardes", dossier],
+        ["python", "-m", "retailinsight.sauvegarde", "reprendre", "--dossier", dossier],
+        ["dbt", "source", "freshness"],
+        ["python", "-m", "retailinsight.rafraichir", "build"],
+        ["python", "-m", "retailinsight.rgpd", "purger"],
+        ["dbt", "docs", "generate"],
+        ["python", "-m", "retailinsight.rapport"],
+        ["python", "-m", "retailinsight.resume"],
+        ["python", "-m", "retailinsight.sauvegarde", "creer", "--dossier", dossier,
+         "--garder", "1"],
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())

@@ -94,19 +94,26 @@ def lancer_dbt(arguments: list[str], env: dict, fichier_verrou,
     dbt's output is read line by line and handed to it (a progress display) instead of going
     straight to the terminal."""
     dbt = executable_dbt()
-    options = {}
-    if os.name == "posix":
-        options = {"pass_fds": (fichier_verrou.fileno(),),
-                   "preexec_fn": mourir_avec_le_parent(os.getpid())}
     commande = [dbt, *(arguments or ["build"])]
-    if ligne is None:
-        return subprocess.run(commande, env=env, **options).returncode
-    with subprocess.Popen(commande, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, encoding="utf-8", errors="replace", bufsize=1,
-                          **options) as processus:
-        for texte in processus.stdout:
-            ligne(texte.rstrip("\n"))
-        return processus.wait()
+    options = {}
+    heritage = None
+    if os.name == "posix":
+        # A duplicate of the lock's descriptor (the same open file, so the same lock): filelock
+        # closes its own descriptors in a forked child.
+        heritage = os.dup(fichier_verrou.fileno())
+        options = {"pass_fds": (heritage,), "preexec_fn": mourir_avec_le_parent(os.getpid())}
+    try:
+        if ligne is None:
+            return subprocess.run(commande, env=env, **options).returncode
+        with subprocess.Popen(commande, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                              errors="replace", bufsize=1, **options) as processus:
+            for texte in processus.stdout:
+                ligne(texte.rstrip("\n"))
+            return processus.wait()
+    finally:
+        if heritage is not None:
+            os.close(heritage)
 
 
 def rafraichir_spark(arguments: list[str], ligne=None) -> int:

@@ -28,6 +28,7 @@ class Reglage:
     variable: str
     defaut: str
     aide: str
+    secret: bool = False  # never printed
 
     def texte(self) -> str:
         """The value in effect: the environment's if set and not empty, else the default."""
@@ -46,7 +47,7 @@ class Reglage:
 # Data: where the exports are read and the warehouse written.
 DOSSIER_BRUT = Reglage(
     "BESTMARKET_RAW_DIR", str(RACINE / "data" / "echantillon"),
-    "raw folder holding Satisfaction.db and the three CSV exports (default: the bundled sample)")
+    "raw folder holding Satisfaction.db and the three CSV exports")
 ENTREPOT = Reglage(
     "BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb",
     "DuckDB file the refresh writes and every reader opens")
@@ -77,7 +78,8 @@ SAUVEGARDES = Reglage("BESTMARKET_BACKUP_DIR", "backups", "folder of the encrypt
 GARDER_SAUVEGARDES = Reglage("BESTMARKET_BACKUP_KEEP", "7",
                              "number of backups kept after a new one (older ones deleted)")
 CLE_SAUVEGARDE = Reglage("BESTMARKET_CLE_SAUVEGARDE", "",
-                         "backup key (also salts the GDPR register); never stored on disk")
+                         "backup key (also salts the GDPR register); never stored on disk",
+                         secret=True)
 SAUVEGARDES_NUIT = "cache-chiffre"  # the nightly job's encrypted cache (Makefile, workflow)
 
 # GDPR.
