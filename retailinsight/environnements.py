@@ -54,7 +54,7 @@ class Environnement:
                 reglages.ENTREPOT.variable: self.chemin(self.entrepot)}
 
 
-ECHANTILLON = Environnement(reglages.ENVIRONNEMENT_DEFAUT, "data/echantillon",
+ECHANTILLON = Environnement(reglages.ENVIRONNEMENT_DEFAUT, reglages.ECHANTILLON,
                             reglages.ENTREPOT.defaut)
 
 

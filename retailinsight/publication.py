@@ -97,7 +97,7 @@ def audiences() -> list[str]:
 
 BITS_MINIMUM = 128
 GENERER_CLE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
-VARIABLE_CLE_SAUVEGARDE = "BESTMARKET_CLE_SAUVEGARDE"
+VARIABLE_CLE_SAUVEGARDE = reglages.CLE_SAUVEGARDE.variable
 
 
 def bits_estimes(cle: str) -> float:

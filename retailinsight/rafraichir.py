@@ -134,8 +134,8 @@ def rafraichir(arguments: list[str], entrepot: Path | None = None,
     if cible_dbt(arguments) == "spark":
         return rafraichir_spark(arguments, ligne)
     variables = {}
-    if entrepot is not None and os.environ.get("BESTMARKET_WAREHOUSE") != str(entrepot):
-        variables["BESTMARKET_WAREHOUSE"] = str(entrepot)
+    if entrepot is not None and os.environ.get(reglages.ENTREPOT.variable) != str(entrepot):
+        variables[reglages.ENTREPOT.variable] = str(entrepot)
     entrepot = entrepot or chemin_entrepot()
     # The working copy keeps the warehouse's file name (DuckDB names the database after it),
     # in a folder of its own that also holds its WAL and DuckDB's spill folder.

@@ -1,6 +1,6 @@
 """The GDPR register: what must never be loaded again, kept outside the warehouse.
 
-One CSV file (`rafraichir.chemin_registre`, 0600), header `nature,valeur,inscrit_le`:
+One CSV file (`reglages.chemin_registre`, 0600), header `nature,valeur,inscrit_le`:
 - `cle`: an erased feedback key, as its keyed hash only (`empreinte`), never the key;
 - `retention`: a retention limit applied by a purge (ISO date): feedback bought before it is
   never loaded again.
@@ -18,7 +18,9 @@ import hmac
 import os
 from pathlib import Path
 
-VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
+from retailinsight import reglages
+
+VARIABLE_CLE = reglages.CLE_SAUVEGARDE.variable
 ENTETE = ("nature", "valeur", "inscrit_le")
 
 

@@ -45,8 +45,9 @@ class Reglage:
 
 
 # Data: where the exports are read and the warehouse written.
+ECHANTILLON = "data/echantillon"  # the bundled sample, in the project folder
 DOSSIER_BRUT = Reglage(
-    "BESTMARKET_RAW_DIR", str(RACINE / "data" / "echantillon"),
+    "BESTMARKET_RAW_DIR", str(RACINE / ECHANTILLON),
     "raw folder holding Satisfaction.db and the three CSV exports")
 ENTREPOT = Reglage(
     "BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb",
@@ -91,7 +92,7 @@ PURGE_PART_MAX = Reglage("BESTMARKET_PURGE_PART_MAX", "0.2",
 # The sample generator.
 GENERATEUR_LIGNES = 3000
 GENERATEUR_GRAINE = 42
-GENERATEUR_SORTIE = "data/echantillon"
+GENERATEUR_SORTIE = ECHANTILLON
 
 # Named environments (`bestmarket env`).
 ENVIRONNEMENT = Reglage("BESTMARKET_ENV", "",

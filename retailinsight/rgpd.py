@@ -272,7 +272,7 @@ def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
 
 
 def _recalculer_reponses(entrepot: Path) -> int:
-    os.environ["BESTMARKET_WAREHOUSE"] = str(entrepot)
+    os.environ[reglages.ENTREPOT.variable] = str(entrepot)
     # The answers and the report's models (by store, département, month, and the store
     # segmentation) are all aggregates of the fact: every one is recomputed.
     try:

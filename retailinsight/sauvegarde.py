@@ -69,7 +69,7 @@ from retailinsight.reglages import chemin_entrepot, chemin_registre
 from retailinsight.sql import litteral
 from retailinsight.verrou import verrou
 
-VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
+VARIABLE_CLE = reglages.CLE_SAUVEGARDE.variable
 # 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest; 2: the DuckDB-encrypted
 # file alone (DuckDB leaves 4 bytes of each block header in clear); 3: that file encrypted as
 # a whole (AES-256-GCM, `publication.chiffrer_fichier`).
