@@ -38,8 +38,10 @@ Start with `bestmarket refresh` (the bundled sample), or choose your data once w
 `bestmarket env use reel --raw-dir FOLDER --warehouse warehouse/reel.duckdb`: every later
 command (summary, report, docs, mf, backups...) then works on it."""
 
+# No local variables in a traceback: they may hold a key.
 app = typer.Typer(help=AIDE, epilog=CODES, no_args_is_help=True, add_completion=False,
-                  rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+                  rich_markup_mode=None, pretty_exceptions_show_locals=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 sauvegardes_app = typer.Typer(help="Encrypted, signed backups of the warehouse (key: "
                               f"{reglages.CLE_SAUVEGARDE.variable}).", epilog=CODES,
                               no_args_is_help=True)
@@ -77,6 +79,17 @@ def _entrepot(valeur: Optional[Path]) -> Path:
     if valeur is not None:
         os.environ[reglages.ENTREPOT.variable] = str(valeur)
     return reglages.ENTREPOT.chemin()
+
+
+def _entrepot_existant(valeur: Optional[Path]) -> Path:
+    """The warehouse a reader opens; exit 1 naming it when there is none."""
+    entrepot = _entrepot(valeur)
+    if not entrepot.is_file():
+        console.print(f"error: no warehouse at {entrepot}: build it with `bestmarket refresh` "
+                      "(or choose another environment: `bestmarket env list`)",
+                      markup=False, highlight=False)
+        raise typer.Exit(1)
+    return entrepot
 
 
 def _terminer(code: int, refus_en_usage: bool = False) -> None:
@@ -186,7 +199,7 @@ def summary(entrepot: Optional[Path] = _option_entrepot()):
     source, by month), quarantine and new labels."""
     from retailinsight import resume
 
-    print(resume.resume(str(_entrepot(entrepot))))
+    print(resume.resume(str(_entrepot_existant(entrepot))))
 
 
 @app.command(epilog=CODES)
@@ -200,7 +213,7 @@ def report(
     """Write the customer-service lead's report: one HTML page, in French, that opens offline."""
     from retailinsight import rapport
 
-    arguments = ["--entrepot", str(_entrepot(entrepot))]
+    arguments = ["--entrepot", str(_entrepot_existant(entrepot))]
     if sortie is not None:
         arguments += ["--sortie", str(sortie)]
     with _patience("writing the report"):
