@@ -53,6 +53,7 @@ app.add_typer(env_app, name="env")
 console = Console(stderr=True)
 # A line of dbt's log naming a node's result: "  12 of 87 OK created sql table model ...".
 NOEUD_TERMINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
+COULEURS = re.compile(r"\x1b\[[0-9;]*m")
 PASSER = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
@@ -178,7 +179,7 @@ def refresh(
 
                 def ligne(texte: str) -> None:
                     suivi.console.print(texte, markup=False, highlight=False)
-                    trouve = NOEUD_TERMINE.search(texte)
+                    trouve = NOEUD_TERMINE.search(COULEURS.sub("", texte))
                     if trouve:
                         suivi.update(tache, completed=int(trouve.group(1)),
                                      total=int(trouve.group(2)))
@@ -373,11 +374,11 @@ def purge(
     date_reference: Optional[str] = typer.Option(None, "--reference-date",
                                                  help="date the retention counts back from, "
                                                       "YYYY-MM-DD (default: today)"),
-    part_max: Optional[float] = typer.Option(None, "--max-share",
+    part_max: Optional[float] = typer.Option(None, "--max-share", "--part-max",
                                              envvar=reglages.PURGE_PART_MAX.variable,
                                              help=f"{reglages.PURGE_PART_MAX.aide} (default: "
                                                   f"{reglages.PURGE_PART_MAX.defaut})"),
-    forcer: bool = typer.Option(False, "--force", help="purge even beyond --max-share"),
+    forcer: bool = typer.Option(False, "--force", "--forcer", help="purge even beyond --max-share"),
     a_blanc: bool = typer.Option(False, "--dry-run", help="say what would be removed and "
                                  "whether it is refused (exit 1), change nothing"),
     entrepot: Optional[Path] = _option_entrepot(),
