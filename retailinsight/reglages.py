@@ -58,6 +58,11 @@ REGISTRE = Reglage(
 ENTREPOT_SPARK = Reglage(
     "BESTMARKET_SPARK_WAREHOUSE", "warehouse/spark",
     "Spark warehouse folder (the `spark` dbt target)")
+MAITRE_SPARK = Reglage("BESTMARKET_SPARK_MASTER", "local[*]", "Spark master (the `spark` target)")
+MEMOIRE_SPARK = Reglage("BESTMARKET_SPARK_DRIVER_MEMORY", "2g",
+                        "Spark driver's memory (the `spark` target)")
+PILOTE_SQLITE_JDBC = Reglage("BESTMARKET_SQLITE_JDBC_JAR", "/usr/share/java/sqlite-jdbc.jar",
+                             "SQLite JDBC driver Spark reads the CRM database with")
 
 # DuckDB and dbt resources (also defaults of profiles.yml's env_var() calls).
 MEMOIRE_DUCKDB = Reglage("BESTMARKET_DUCKDB_MEMORY_LIMIT", "2GB",
