@@ -200,7 +200,11 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
 
 def nettoyer_copies_orphelines() -> None:
     """Remove the UTF-8 copies left by a dbt process that was killed (atexit never ran):
-    `bestmarket-utf8-<pid>-*` folders whose process is gone."""
+    `bestmarket-utf8-<pid>-*` folders whose process is gone. Where no /proc tells which
+    processes live (Windows, macOS), nothing is removed: the temporary folder's own cleanup
+    is left to the system."""
+    if not Path("/proc/self").exists():
+        return
     for dossier in Path(tempfile.gettempdir()).glob("bestmarket-utf8-*-*"):
         pid = dossier.name.split("-")[2]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 from retailinsight.erreurs import OperationRefusee
+from retailinsight.fichiers import NE_PAS_SUIVRE
 from retailinsight.sql import identifiant, litteral
 
 # The name every reader gives the warehouse: DuckDB would otherwise name the catalog after the
 # file, which then may collide with a schema (a file `rapport.duckdb` and the schema `rapport`).
 CATALOGUE = "bestmarket"
-NE_PAS_SUIVRE = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows opens no symbolic link as a file
 
 
 def connecter(entrepot: Path | str, lecture_seule: bool = True):

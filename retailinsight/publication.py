@@ -42,9 +42,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from zxcvbn import zxcvbn
 
-from retailinsight.dbt_plugin import chemin_extension
 from retailinsight import reglages
+from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.erreurs import CODE_VERROU_PRIS, VerrouPris
+from retailinsight.fichiers import NE_PAS_SUIVRE
 from retailinsight.reglages import chemin_entrepot
 from retailinsight.sql import litteral
 from retailinsight.verrou import verrou
@@ -160,7 +161,7 @@ def chiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
     sel = secrets.token_bytes(16)
     entete = MAGIC + sel
     aes = AESGCM(hmac.new(cle, sel, hashlib.sha256).digest())
-    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE, 0o600)
     with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
         sortie.write(entete)
         bloc, index = entree.read(TAILLE_BLOC), 0
@@ -178,7 +179,7 @@ def chiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
 def dechiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
     """Decrypt `source` (see chiffrer_fichier) into the new file `cible` (0600); on any
     failure raise FichierIllisible and leave no `cible`."""
-    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE, 0o600)
     try:
         with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
             entete = entree.read(len(MAGIC) + 16)

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from retailinsight import reglages
+from retailinsight.fichiers import NE_PAS_SUIVRE
 
 VARIABLE_CLE = reglages.CLE_SAUVEGARDE.variable
 ENTETE = ("nature", "valeur", "inscrit_le")
@@ -64,7 +65,7 @@ def inscrire(chemin: Path, lignes: list[tuple[str, str]]) -> None:
     """Append `(nature, valeur)` lines, durably (fsync), to a file created 0600."""
     nouveau = not chemin.exists()
     chemin.parent.mkdir(parents=True, exist_ok=True)
-    descripteur = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NE_PAS_SUIVRE, 0o600)
     maintenant = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     with os.fdopen(descripteur, "a", newline="", encoding="utf-8") as flux:
         ecrivain = csv.writer(flux, lineterminator="\n")

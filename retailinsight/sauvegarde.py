@@ -58,13 +58,14 @@ from pathlib import Path
 
 import duckdb
 
+from retailinsight import reglages
 from retailinsight.dbt_plugin import chemin_extension
+from retailinsight.entrepot import comptes_lignes as comptes_tables
+from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
+from retailinsight.fichiers import NE_PAS_SUIVRE
 from retailinsight.publication import (BITS_MINIMUM, GENERER_CLE, FichierIllisible,
                                        bits_estimes, chiffrer_fichier, cles_audiences,
                                        dechiffrer_fichier)
-from retailinsight import reglages
-from retailinsight.entrepot import comptes_lignes as comptes_tables
-from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
 from retailinsight.reglages import chemin_entrepot, chemin_registre
 from retailinsight.sql import litteral
 from retailinsight.verrou import verrou
@@ -427,7 +428,7 @@ def noter_plus_recente(dossier: Path, cree_le: dt.datetime, sous_cles: Cles) -> 
     chemin = chemin_plus_recente(dossier)
     provisoire = chemin.with_name(chemin.name + EN_COURS)
     provisoire.unlink(missing_ok=True)
-    descripteur = os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+    descripteur = os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE,
                           0o600)
     with os.fdopen(descripteur, "w") as fichier:
         fichier.write(json.dumps(marque))

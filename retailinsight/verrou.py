@@ -17,8 +17,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from retailinsight.entrepot import NE_PAS_SUIVRE, regler_dettes
+from retailinsight.entrepot import regler_dettes
 from retailinsight.erreurs import OperationRefusee, VerrouPris
+from retailinsight.fichiers import NE_PAS_SUIVRE
 
 
 @dataclass(frozen=True)
