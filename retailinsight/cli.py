@@ -42,11 +42,11 @@ command (summary, report, docs, mf, backups...) then works on it."""
 app = typer.Typer(help=AIDE, epilog=CODES, no_args_is_help=True, add_completion=False,
                   rich_markup_mode=None, pretty_exceptions_show_locals=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
-sauvegardes_app = typer.Typer(help="Encrypted, signed backups of the warehouse (key: "
-                              f"{reglages.CLE_SAUVEGARDE.variable}).", epilog=CODES,
+sauvegardes_app = typer.Typer(help="Encrypted, signed backups of the warehouse.\n\nThe key is "
+                              f"read from {reglages.CLE_SAUVEGARDE.variable}.", epilog=CODES,
                               no_args_is_help=True)
-env_app = typer.Typer(help="Named environments: which raw folder and warehouse every command "
-                      "uses.", epilog=CODES, no_args_is_help=True)
+env_app = typer.Typer(help="Choose the data every command uses (named environments).",
+                      epilog=CODES, no_args_is_help=True)
 app.add_typer(sauvegardes_app, name="backup")
 app.add_typer(env_app, name="env")
 
@@ -156,10 +156,11 @@ def refresh(
         None, "--raw-dir", envvar=reglages.DOSSIER_BRUT.variable,
         help=f"{reglages.DOSSIER_BRUT.aide} (default: the environment's)"),
 ):
-    """Rebuild the warehouse from the raw exports (dbt build), safely.
+    """Rebuild the warehouse from the raw exports, safely.
 
-    One refresh at a time (locked), on a copy of the warehouse swapped in only when the build
-    and its tests pass: a failed or interrupted refresh leaves the previous warehouse as it was.
+    It runs dbt build on a copy of the warehouse, one refresh at a time (locked), and swaps
+    the copy in only when the build and its tests pass: a failed or interrupted refresh
+    leaves the previous warehouse as it was.
     Arguments after `--` go to dbt (default `build`), e.g.
     `bestmarket refresh -- run --select path:models/marts/answers`.
     """
@@ -196,8 +197,10 @@ def refresh(
 
 @app.command(epilog=CODES)
 def summary(entrepot: Optional[Path] = _option_entrepot()):
-    """Print the key answers: reconciliation of raw rows, recommendations, NPS (global, by
-    source, by month), quarantine and new labels."""
+    """Print the key answers of the warehouse.
+
+    Reconciliation of raw rows, share of recommendations, NPS (global, by source, by month),
+    quarantine and new labels."""
     from retailinsight import resume
 
     print(resume.resume(str(_entrepot_existant(entrepot))))
@@ -211,7 +214,9 @@ def report(
                                           help=f"{reglages.RAPPORT.aide} (default: "
                                                f"{reglages.RAPPORT.defaut})"),
 ):
-    """Write the customer-service lead's report: one HTML page, in French, that opens offline."""
+    """Write the HTML report for the customer-service lead.
+
+    One page, in French, that opens offline."""
     from retailinsight import rapport
 
     arguments = ["--entrepot", str(_entrepot_existant(entrepot))]
@@ -227,8 +232,9 @@ def docs(
                                 help="serve the docs in the browser after generating them"),
     port: int = typer.Option(8080, "--port", help="port of the docs server"),
 ):
-    """Generate the dbt docs of the warehouse (every model, column and the lineage graph), and
-    serve them."""
+    """Generate and serve the dbt docs.
+
+    Every model and column described, and the lineage graph."""
     code = _executer([_dbt(), "docs", "generate"])
     if code == 0 and servir:
         code = _executer([_dbt(), "docs", "serve", "--port", str(port)])
@@ -245,11 +251,14 @@ def freshness():
 def backup_create(
     entrepot: Optional[Path] = _option_entrepot(),
     dossier: Optional[Path] = _option_sauvegardes(),
-    garder: Optional[int] = typer.Option(None, "--keep", envvar=reglages.GARDER_SAUVEGARDES.variable,
+    garder: Optional[int] = typer.Option(None, "--keep",
+                                         envvar=reglages.GARDER_SAUVEGARDES.variable,
                                          help=f"{reglages.GARDER_SAUVEGARDES.aide} (default: "
                                               f"{reglages.GARDER_SAUVEGARDES.defaut})"),
 ):
-    """Write a new encrypted, signed backup of the warehouse (locked: no refresh meanwhile)."""
+    """Write a new encrypted, signed backup of the warehouse.
+
+    Locked: no refresh runs meanwhile."""
     from retailinsight import sauvegarde
 
     arguments = ["creer", "--entrepot", str(_entrepot(entrepot))]
@@ -282,7 +291,9 @@ def backup_restore(
     sauvegarde_: Path = typer.Argument(..., metavar="BACKUP", help="a backup folder"),
     vers: Path = typer.Option(..., "--to", help="the new warehouse file (never an existing one)"),
 ):
-    """Restore a backup into a new warehouse file; rows erased since it was made stay erased."""
+    """Restore a backup into a new warehouse file.
+
+    Rows erased since the backup was made stay erased."""
     from retailinsight import sauvegarde
 
     with _patience(f"restoring {sauvegarde_}"):
@@ -293,8 +304,9 @@ def backup_restore(
 @sauvegardes_app.command("resume", epilog=CODES)
 def backup_resume(entrepot: Optional[Path] = _option_entrepot(),
                   dossier: Optional[Path] = _option_sauvegardes()):
-    """Restore the newest backup as the warehouse when there is no warehouse yet (the nightly
-    job's encrypted cache); otherwise change nothing."""
+    """Restore the newest backup when there is no warehouse.
+
+    The nightly job's encrypted cache; with a warehouse present, nothing changes."""
     from retailinsight import sauvegarde
 
     arguments = ["reprendre", "--entrepot", str(_entrepot(entrepot))]
@@ -314,7 +326,9 @@ def publish(
     audience: Optional[List[str]] = typer.Option(None, "--audience",
                                                  help="publish only this audience (repeatable)"),
 ):
-    """Publish the encrypted audience files (one per audience, key BESTMARKET_CLE_<AUDIENCE>)."""
+    """Publish the encrypted audience files.
+
+    One file per audience, encrypted with its key BESTMARKET_CLE_<AUDIENCE>."""
     from retailinsight import publication
 
     arguments = ["--entrepot", str(_entrepot(entrepot))]
@@ -333,8 +347,10 @@ def ouvrir(
     audience: Optional[str] = typer.Option(None, "--audience",
                                            help="whose key to use (default: the file's name)"),
 ):
-    """Decrypt an audience file into a DuckDB file (still encrypted by DuckDB under the same
-    key: ATTACH it with ENCRYPTION_KEY)."""
+    """Decrypt a published audience file.
+
+    Into a DuckDB file, still encrypted by DuckDB under the same key: ATTACH it with
+    ENCRYPTION_KEY."""
     from retailinsight import publication
 
     arguments = ["ouvrir", str(fichier), "--vers", str(vers)]
@@ -357,9 +373,10 @@ def erase(
     publication_: Optional[Path] = _option_publication(),
     sauvegardes: Optional[Path] = _option_sauvegardes(),
 ):
-    """Erase feedbacks on request (GDPR): from every table, the register keeps their keyed
-    hashes so that no refresh or restore brings them back; published files are republished or
-    removed, and older backups named."""
+    """Erase given feedbacks on request (GDPR).
+
+    From every table; the register keeps their keyed hashes so that no refresh or restore
+    brings them back; published files are republished or removed, older backups named."""
     from retailinsight import rgpd
 
     arguments = ["effacer", *[a for c in cles for a in ("--cle", str(c))]]
@@ -385,8 +402,10 @@ def purge(
     publication_: Optional[Path] = _option_publication(),
     sauvegardes: Optional[Path] = _option_sauvegardes(),
 ):
-    """Retention purge (GDPR): remove feedback bought more than --months ago, refused when it
-    would remove more than --max-share of the feedback."""
+    """Remove feedback older than the retention (GDPR).
+
+    Feedback bought more than --months ago; refused when it would remove more than
+    --max-share of the feedback."""
     from retailinsight import rgpd
 
     arguments = ["purger"]
@@ -408,7 +427,9 @@ def generate(
                                           help="leave the ref_magasin table out of "
                                                "Satisfaction.db"),
 ):
-    """Generate a synthetic raw folder (the bundled sample is --rows 3000 --seed 42)."""
+    """Generate a synthetic raw folder.
+
+    The bundled sample is --rows 3000 --seed 42."""
     from retailinsight import generateur
 
     if not _interactif():
@@ -426,9 +447,11 @@ def generate(
 @app.command(epilog=CODES)
 def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--backups",
                                          help="the encrypted cache of the night's state")):
-    """The nightly refresh, step for step as `make nightly` runs it: every precondition checked
-    first (backup key, raw folder, space, purge share), then restore from the encrypted cache,
-    freshness, refresh, retention purge, docs, report, summary, and a new backup."""
+    """Run the nightly refresh, as `make nightly` does.
+
+    Step for step: every precondition checked first (backup key, raw folder, space, purge
+    share), then restore from the encrypted cache, freshness, refresh, retention purge, docs,
+    report, summary, and a new backup."""
     from retailinsight import nuit
 
     for etape in nuit.etapes(dossier):
@@ -444,16 +467,19 @@ def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--bac
 
 @app.command(context_settings=PASSER, epilog=CODES)
 def bench(ctx: typer.Context):
-    """Run the benchmark (benchmarks.banc; arguments go to it, e.g. `bench --tailles 10000`);
-    it rewrites BENCHMARKS.md. Takes minutes to hours: never part of the tests."""
+    """Run the benchmark; it rewrites BENCHMARKS.md.
+
+    benchmarks.banc; arguments go to it (`bestmarket bench --tailles 10000`). Takes minutes
+    to hours."""
     _terminer(_executer([sys.executable, "-m", "benchmarks.banc", *ctx.args],
                         cwd=reglages.RACINE))
 
 
 @app.command(context_settings=PASSER, add_help_option=False, epilog=CODES)
 def dbt(ctx: typer.Context):
-    """dbt itself, on the active environment's raw folder and warehouse
-    (`bestmarket dbt ls -s marts`)."""
+    """Run dbt on the active environment's data.
+
+    `bestmarket dbt ls -s marts`: every argument goes to dbt."""
     sys.exit(_executer([_dbt(), *ctx.args]))
 
 
@@ -469,17 +495,18 @@ def catalogues_manifeste(projet: Path) -> set[str] | None:
 
 @app.command(context_settings=PASSER, add_help_option=False, epilog=CODES)
 def mf(ctx: typer.Context):
-    """MetricFlow (`bestmarket mf query --metrics nps --group-by metric_time__month`) on the
-    active environment's warehouse, whatever the file is called.
+    """Query the semantic layer (MetricFlow) on the active data.
 
-    MetricFlow reads the catalog (DuckDB's name for the warehouse: its file's stem) from the
-    semantic manifest that dbt wrote at its last parse: when that names another warehouse,
-    the project is parsed again first."""
+    `bestmarket mf query --metrics nps --group-by metric_time__month`, whatever the warehouse
+    file is called. MetricFlow reads the catalog (DuckDB's name for the warehouse: its
+    file's stem) from the semantic manifest that dbt wrote at its last parse: when that names
+    another warehouse, the project is parsed again first."""
     from retailinsight.rafraichir import environnement_dbt
 
     projet = Path(environnement_dbt()["DBT_PROJECT_DIR"])
     attendu = reglages.ENTREPOT.chemin().stem
-    if catalogues_manifeste(projet) != {attendu}:
+    aide = not ctx.args or bool({"--help", "-h", "--version"} & set(ctx.args))
+    if not aide and catalogues_manifeste(projet) != {attendu}:
         with _patience(f"dbt parse: the semantic manifest for the warehouse {attendu}"):
             code = _executer([_dbt(), "parse", "--quiet", "--target-path",
                               str(projet / "target")])
@@ -497,7 +524,9 @@ def env_use(
                                            help="its warehouse file (default: "
                                                 "warehouse/NAME.duckdb)"),
 ):
-    """Choose the data every later command works on (created or changed by the paths given)."""
+    """Choose the data every later command works on.
+
+    The environment is created, or changed, by the paths given."""
     try:
         env = environnements.choisir(nom, dossier_brut, entrepot)
     except environnements.EnvironnementInconnu as erreur:
@@ -522,7 +551,7 @@ def env_list():
 
 @env_app.command("show", epilog=CODES)
 def env_show():
-    """Show the environment in effect and every setting's value, with where it comes from."""
+    """Show the environment in effect and every setting's value."""
     env = environnements.courant()
     print(f"environment: {env.nom}")
     tableau = Table("variable", "value", "what", box=None)

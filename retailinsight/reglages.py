@@ -7,9 +7,9 @@ folder's default is the bundled sample of the project, wherever the command runs
 environments (`retailinsight.environnements`) set BESTMARKET_RAW_DIR and BESTMARKET_WAREHOUSE
 for the `bestmarket` commands; an environment variable set by the caller still wins.
 
-`profiles.yml` repeats five of these defaults inside its `env_var()` calls (dbt needs a default
-there when the variable is unset, and cannot import this module); `tests/python/test_cli.py`
-checks that they stay equal.
+`profiles.yml` repeats the defaults of the variables it reads inside its `env_var()` calls
+(dbt needs a default there when the variable is unset, and cannot import this module);
+`tests/python/test_cli.py` checks that they stay equal.
 """
 
 from __future__ import annotations

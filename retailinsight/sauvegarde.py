@@ -592,7 +592,8 @@ def main(argv=None) -> int:
     p_creer.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     p_creer.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
     p_creer.add_argument("--garder", type=int, default=reglages.GARDER_SAUVEGARDES.entier(),
-                         help=f"number of backups kept (default {reglages.GARDER_SAUVEGARDES.defaut})")
+                         help="number of backups kept (default "
+                              f"{reglages.GARDER_SAUVEGARDES.defaut})")
     p_verifier = commandes.add_parser("verifier", help="check a backup without restoring it")
     p_verifier.add_argument("sauvegarde", type=Path)
     p_restaurer = commandes.add_parser("restaurer", help="restore a backup into a new file")
