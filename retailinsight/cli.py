@@ -26,10 +26,11 @@ from rich.table import Table
 from retailinsight import environnements, reglages
 from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
 
-CODES = f"""Exit codes: 0 done; 1 failed or refused (nothing half-done is left: the message says
-what was kept); 2 wrong usage (unknown option, unknown environment); {CODE_VERROU_PRIS} locked:
-another operation (refresh, backup, publication, erasure, purge) holds the warehouse; try again
-when it has finished."""
+CODES = f"""Exit codes: 0 done; 1 failed (nothing half-done is left: the message says what was
+kept); 2 wrong usage (unknown option, unknown environment) or a precondition not met (a purge
+beyond its allowed share, a missing key: nothing was changed); {CODE_VERROU_PRIS} locked: another
+operation (refresh, backup, publication, erasure, purge) holds the warehouse; try again when it
+has finished."""
 
 AIDE = """Turn BestMarket's customer-feedback exports into a tested warehouse, and answer the
 business questions from it.
@@ -93,10 +94,8 @@ def _entrepot_existant(valeur: Optional[Path]) -> Path:
     return entrepot
 
 
-def _terminer(code: int, refus_en_usage: bool = False) -> None:
-    """Exit with a documented code: a module's 2 (a refusal) becomes 1 unless it is usage."""
-    if code == 2 and not refus_en_usage:
-        code = 1
+def _terminer(code: int) -> None:
+    """Exit with a documented code (a module's 2 is a refusal before any change)."""
     if code not in (0, 1, 2, CODE_VERROU_PRIS):
         code = 1
     raise typer.Exit(code)
@@ -161,15 +160,18 @@ def refresh(
     It runs dbt build on a copy of the warehouse, one refresh at a time (locked), and swaps
     the copy in only when the build and its tests pass: a failed or interrupted refresh
     leaves the previous warehouse as it was.
-    Arguments after `--` go to dbt (default `build`), e.g.
-    `bestmarket refresh -- run --select path:models/marts/answers`.
+    Arguments after `--` go to dbt: a dbt command (default `build`) and its options, e.g.
+    `bestmarket refresh -- run --select path:models/marts/answers`, or options of the build
+    alone: `bestmarket refresh -- --vars '{q10_top_n: 3}'`.
     """
     from retailinsight import rafraichir
 
     entrepot = _entrepot(entrepot)
     if dossier_brut is not None:
         os.environ[reglages.DOSSIER_BRUT.variable] = str(dossier_brut)
-    arguments = list(ctx.args) or ["build"]
+    arguments = list(ctx.args)
+    if not arguments or arguments[0].startswith("-"):
+        arguments.insert(0, "build")  # `bestmarket refresh -- --vars '{...}'`: options of build
     try:
         if not _interactif():
             code = rafraichir.rafraichir(arguments)
@@ -337,7 +339,7 @@ def publish(
         arguments += ["--audience", nom]
     with _patience("publishing"):
         code = publication.main(arguments)
-    _terminer(code, refus_en_usage=True)
+    _terminer(code)
 
 
 @app.command("open", epilog=CODES)
@@ -355,7 +357,7 @@ def ouvrir(
 
     arguments = ["ouvrir", str(fichier), "--vers", str(vers)]
     arguments += ["--audience", audience] if audience else []
-    _terminer(publication.main(arguments), refus_en_usage=True)
+    _terminer(publication.main(arguments))
 
 
 def _options_rgpd(entrepot, publication_, sauvegardes) -> list[str]:
@@ -462,7 +464,7 @@ def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--bac
         if code != 0:
             console.print(f"error: the nightly run stopped at `{' '.join(etape)}` (exit {code})",
                           markup=False, highlight=False)
-            _terminer(CODE_VERROU_PRIS if code == CODE_VERROU_PRIS else 1)
+            _terminer(code)
 
 
 @app.command(context_settings=PASSER, epilog=CODES)
