@@ -25,9 +25,14 @@ $(BIN)/.installed: requirements.txt
 		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# The commands below go through `bestmarket` (retailinsight/cli.py), so that they work on the
+# named environment the user chose (`bestmarket env use`); `python -m retailinsight.cli` is the
+# same command without relying on the console script being installed.
+CLI := $(BIN)/python -m retailinsight.cli
+
 run: $(BIN)/.installed
-	$(BIN)/python -m retailinsight.rafraichir build
-	$(BIN)/python -m retailinsight.resume
+	$(CLI) refresh
+	$(CLI) summary
 
 # The browser test drives Debian's chromium package (root: CI runs as root).
 $(CHROMIUM):
@@ -60,11 +65,10 @@ test-spark: spark
 	$(BIN)/python -m pytest -m spark
 
 docs: $(BIN)/.installed
-	$(BIN)/dbt docs generate
-	$(BIN)/dbt docs serve
+	$(CLI) docs
 
 report: $(BIN)/.installed
-	$(BIN)/python -m retailinsight.rapport
+	$(CLI) report
 
 # The nightly refresh, step for step as .github/workflows/nightly.yml runs it (a test checks).
 # Its incremental state lives between nights as an encrypted backup in cache-chiffre/
@@ -72,6 +76,7 @@ report: $(BIN)/.installed
 # (BESTMARKET_RETENTION_MOIS, default 36) runs every night. Its first step (retailinsight.nuit)
 # checks every precondition before anything changes: the backup key, the raw folder, space,
 # and that the purge would not remove more than BESTMARKET_PURGE_PART_MAX (20 %) of the feedback.
+# `bestmarket nightly` runs the same steps (retailinsight.nuit.etapes; a test checks).
 nightly: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.nuit --sauvegardes cache-chiffre
 	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre

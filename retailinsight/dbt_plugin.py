@@ -33,7 +33,8 @@ from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from retailinsight.rafraichir import litteral
+from retailinsight import reglages
+from retailinsight.sql import litteral
 
 FICHIERS_BRUTS = ("Satisfaction.db", "retour_client.csv", "produit.csv", "ref_magasin.csv")
 EXTENSIONS = {
@@ -41,7 +42,7 @@ EXTENSIONS = {
 }
 
 
-ECHANTILLON = Path(__file__).resolve().parents[1] / "data" / "echantillon"
+ECHANTILLON = Path(reglages.DOSSIER_BRUT.defaut)
 FICHIERS_CSV = ("retour_client", "produit", "ref_magasin")
 # Bytes that Windows-1252 maps to other characters than latin-1 does (or leaves undefined).
 OCTETS_PROPRES_CP1252 = bytes(range(0x80, 0xA0))
@@ -199,7 +200,11 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
 
 def nettoyer_copies_orphelines() -> None:
     """Remove the UTF-8 copies left by a dbt process that was killed (atexit never ran):
-    `bestmarket-utf8-<pid>-*` folders whose process is gone."""
+    `bestmarket-utf8-<pid>-*` folders whose process is gone. Where no /proc tells which
+    processes live (Windows, macOS), nothing is removed: the temporary folder's own cleanup
+    is left to the system."""
+    if not Path("/proc/self").exists():
+        return
     for dossier in Path(tempfile.gettempdir()).glob("bestmarket-utf8-*-*"):
         pid = dossier.name.split("-")[2]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
@@ -210,7 +215,7 @@ def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
     """DuckDB limits from the profile's plugin config, with defaults for a shared machine:
     memory_limit 2GB, threads = the machine's cores, temp_directory beside the warehouse."""
     reglages = {
-        "memory_limit": str(config.get("memory_limit") or "2GB"),
+        "memory_limit": str(config.get("memory_limit") or reglages.MEMOIRE_DUCKDB.defaut),
         "threads": str(config.get("threads") or os.cpu_count() or 1),
     }
     dossier_temp = config.get("temp_directory")
@@ -226,7 +231,7 @@ class Plugin(BasePlugin):
         # The raw folder comes from the environment, not from the profile: dbt re-parses the
         # whole project whenever the profile's rendered values change, and the raw folder does
         # not change what the project parses to.
-        self.dossier_brut = os.environ.get("BESTMARKET_RAW_DIR") or str(ECHANTILLON)
+        self.dossier_brut = reglages.DOSSIER_BRUT.texte()
         self.config_moteur = {cle: plugin_config.get(cle)
                               for cle in ("memory_limit", "threads", "temp_directory")}
         self.chemin_entrepot = None
@@ -300,7 +305,7 @@ class Plugin(BasePlugin):
         `bestmarket_registre_cles` (list of keyed hashes), `bestmarket_sel_registre` (the salt,
         '' when no key was erased) and `bestmarket_retention_limite` (date, or null)."""
         from retailinsight import registre
-        from retailinsight.rafraichir import chemin_registre
+        from retailinsight.reglages import chemin_registre
 
         entrepot = Path(self.chemin_entrepot) if self.chemin_entrepot else None
         if entrepot is not None and entrepot.parent.name.endswith(".en-cours"):

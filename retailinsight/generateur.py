@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sqlite3
 from pathlib import Path
 
+from retailinsight import reglages
 from retailinsight.referentiel import DEPARTEMENTS, produits
 
 SOURCES = ["email", "réseaux sociaux", "téléphone"]
@@ -99,9 +99,12 @@ def _retours(nb_lignes: int, graine: int, nb_produits: int, nb_magasins: int):
         yield destination, ligne
 
 
-def generer(sortie: Path, nb_lignes: int = 3000, graine: int = 42,
-            ref_magasin_sqlite: bool = True) -> dict:
-    """Write a raw folder into `sortie`; return the number of rows written per file."""
+def generer(sortie: Path, nb_lignes: int = reglages.GENERATEUR_LIGNES,
+            graine: int = reglages.GENERATEUR_GRAINE, ref_magasin_sqlite: bool = True,
+            avancement=None) -> dict:
+    """Write a raw folder into `sortie`; return the number of rows written per file.
+    `avancement(n)`, if given, is called with the number of feedbacks written so far, once
+    per batch and at the end."""
     sortie = Path(sortie)
     sortie.mkdir(parents=True, exist_ok=True)
     liste_produits = [(str(i), typo, titre) for i, (typo, titre) in enumerate(produits(), 1)]
@@ -137,8 +140,10 @@ def generer(sortie: Path, nb_lignes: int = 3000, graine: int = 42,
     compte = {"retour_client.csv": 0, "Satisfaction.db:retour_client": 0}
     lot = []
     with open(sortie / "retour_client.csv", "wb", buffering=1 << 20) as fichier:
-        for destination, ligne in _retours(nb_lignes, graine, len(liste_produits),
-                                           len(liste_magasins)):
+        for numero, (destination, ligne) in enumerate(
+                _retours(nb_lignes, graine, len(liste_produits), len(liste_magasins)), 1):
+            if avancement is not None and numero % TAILLE_LOT == 0:
+                avancement(numero)
             if destination in ("csv", "both"):
                 fichier.write(_csv_ligne(ligne))
                 compte["retour_client.csv"] += 1
@@ -153,6 +158,8 @@ def generer(sortie: Path, nb_lignes: int = 3000, graine: int = 42,
         compte["Satisfaction.db:retour_client"] += len(lot)
     base.commit()
     base.close()
+    if avancement is not None:
+        avancement(nb_lignes)
     compte["produit.csv"] = len(liste_produits)
     compte["ref_magasin.csv"] = len(liste_magasins)
     return compte
@@ -160,10 +167,12 @@ def generer(sortie: Path, nb_lignes: int = 3000, graine: int = 42,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sortie", default=os.path.join("data", "echantillon"),
+    parser.add_argument("--sortie", default=reglages.GENERATEUR_SORTIE,
                         help="folder to write (created if needed)")
-    parser.add_argument("--lignes", type=int, default=3000, help="number of distinct feedbacks")
-    parser.add_argument("--graine", type=int, default=42, help="random seed")
+    parser.add_argument("--lignes", type=int, default=reglages.GENERATEUR_LIGNES,
+                        help="number of distinct feedbacks")
+    parser.add_argument("--graine", type=int, default=reglages.GENERATEUR_GRAINE,
+                        help="random seed")
     parser.add_argument("--sans-ref-magasin-sqlite", action="store_true",
                         help="leave the ref_magasin table out of Satisfaction.db")
     args = parser.parse_args(argv)

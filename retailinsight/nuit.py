@@ -24,9 +24,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from retailinsight import rgpd, sauvegarde
-from retailinsight.dbt_plugin import ECHANTILLON, FichierBrutInvalide, verifier_dossier_brut
-from retailinsight.rafraichir import chemin_entrepot
+from retailinsight import reglages, rgpd, sauvegarde
+from retailinsight.dbt_plugin import FichierBrutInvalide, verifier_dossier_brut
+from retailinsight.reglages import chemin_entrepot
 
 MARGE_ESPACE = 2.5
 
@@ -106,16 +106,32 @@ def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
     return trouves
 
 
+def etapes(sauvegardes: Path | str = reglages.SAUVEGARDES_NUIT) -> list[list[str]]:
+    """The nightly run, step by step, as `make nightly` and the CI workflow run it (a test
+    checks): `python` is this virtualenv's Python, `dbt` its dbt."""
+    dossier = str(sauvegardes)
+    return [
+        ["python", "-m", "retailinsight.nuit", "--sauvegardes", dossier],
+        ["python", "-m", "retailinsight.sauvegarde", "reprendre", "--dossier", dossier],
+        ["dbt", "source", "freshness"],
+        ["python", "-m", "retailinsight.rafraichir", "build"],
+        ["python", "-m", "retailinsight.rgpd", "purger"],
+        ["dbt", "docs", "generate"],
+        ["python", "-m", "retailinsight.rapport"],
+        ["python", "-m", "retailinsight.resume"],
+        ["python", "-m", "retailinsight.sauvegarde", "creer", "--dossier", dossier,
+         "--garder", "1"],
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-    parser.add_argument("--sauvegardes", type=Path, default=Path(os.environ.get(
-        "BESTMARKET_BACKUP_DIR", "backups")), help="where the night writes its backup")
+    parser.add_argument("--sauvegardes", type=Path, default=reglages.SAUVEGARDES.chemin(),
+                        help="where the night writes its backup")
     args = parser.parse_args(argv)
-    dossier_brut = Path(os.environ.get("BESTMARKET_RAW_DIR") or ECHANTILLON)
-    trouves = problemes(args.entrepot, dossier_brut, args.sauvegardes,
-                        int(os.environ.get("BESTMARKET_RETENTION_MOIS", "36")),
-                        float(os.environ.get("BESTMARKET_PURGE_PART_MAX", "0.2")))
+    trouves = problemes(args.entrepot, reglages.dossier_brut(), args.sauvegardes,
+                        reglages.RETENTION_MOIS.entier(), reglages.PURGE_PART_MAX.decimal())
     if trouves:
         print("error: the nightly run stops before changing anything:", file=sys.stderr)
         for probleme in trouves:

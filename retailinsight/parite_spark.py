@@ -1,4 +1,4 @@
-"""Parity of the two engines (issue 12): a DuckDB warehouse against the Spark build of the same
+"""Parity of the two engines: a DuckDB warehouse against the Spark build of the same
 raw folder.
 
 Reads every table of the DuckDB warehouse in the schemas both targets build (staging,

@@ -42,9 +42,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from zxcvbn import zxcvbn
 
+from retailinsight import reglages
 from retailinsight.dbt_plugin import chemin_extension
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, VerrouPris, chemin_entrepot, litteral,
-                                      verrou)
+from retailinsight.erreurs import CODE_VERROU_PRIS, VerrouPris
+from retailinsight.fichiers import NE_PAS_SUIVRE
+from retailinsight.reglages import chemin_entrepot
+from retailinsight.sql import litteral
+from retailinsight.verrou import verrou
 
 DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 TABLES_FEEDBACK = ("marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin")
@@ -94,7 +98,7 @@ def audiences() -> list[str]:
 
 BITS_MINIMUM = 128
 GENERER_CLE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
-VARIABLE_CLE_SAUVEGARDE = "BESTMARKET_CLE_SAUVEGARDE"
+VARIABLE_CLE_SAUVEGARDE = reglages.CLE_SAUVEGARDE.variable
 
 
 def bits_estimes(cle: str) -> float:
@@ -157,7 +161,7 @@ def chiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
     sel = secrets.token_bytes(16)
     entete = MAGIC + sel
     aes = AESGCM(hmac.new(cle, sel, hashlib.sha256).digest())
-    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE, 0o600)
     with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
         sortie.write(entete)
         bloc, index = entree.read(TAILLE_BLOC), 0
@@ -175,7 +179,7 @@ def chiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
 def dechiffrer_fichier(source: Path, cible: Path, cle: bytes) -> None:
     """Decrypt `source` (see chiffrer_fichier) into the new file `cible` (0600); on any
     failure raise FichierIllisible and leave no `cible`."""
-    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(cible, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE, 0o600)
     try:
         with open(source, "rb") as entree, os.fdopen(descripteur, "wb") as sortie:
             entete = entree.read(len(MAGIC) + 16)
@@ -292,7 +296,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     parser.add_argument("--dossier", type=Path,
-                        default=Path(os.environ.get("BESTMARKET_PUBLICATION_DIR", "publication")))
+                        default=reglages.PUBLICATION.chemin())
     parser.add_argument("--audience", action="append", choices=audiences(),
                         help="publish only this audience (repeatable; default: all)")
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@
 
 Every figure is read from the answer and report models of the warehouse (schemas `answers`
 and `rapport`): this code only lays them out, it computes no indicator. The section "Magasins
-à suivre" reads the segmentation models of `models/marts/rapport/magasins/` (issue 11).
+à suivre" reads the segmentation models of `models/marts/rapport/magasins/`.
 Plotly's JavaScript is inlined once in the page, so it opens from disk with no network.
 """
 
@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
-import os
 from pathlib import Path
 
-import duckdb
 import plotly.graph_objects as go
 
+from retailinsight import reglages
+from retailinsight.entrepot import connecter
 VERT, ORANGE, ROUGE, GRIS, BLEU = "#2e8b57", "#f0a030", "#c0392b", "#b0b0b0", "#1f5f99"
 CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -46,7 +46,7 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
                         "join rapport.nps_par_departement n using (code_departement) "
                         "order by c.rang, c.code_departement",
         "magasins": "select * from rapport.nps_par_magasin order by ref_magasin",
-        # Stores to watch (issue 11): segmentation, segment map, stability, refresh interval.
+        # Stores to watch: segmentation, segment map, stability, refresh interval.
         "segments": "select * from rapport.segments_magasin order by ordre",
         "segmentation": "select * from rapport.segmentation_magasins "
                         "order by ordre_segment, nps, ref_magasin",
@@ -58,7 +58,7 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
         "stabilite": "select * from rapport.stabilite_segments_magasin order by horizon_mois",
         "frequence": "select * from rapport.frequence_rafraichissement_segments",
     }
-    with duckdb.connect(str(entrepot), read_only=True) as base:
+    with connecter(entrepot) as base:
         return {nom: _lire(base, sql) for nom, sql in requetes.items()}
 
 
@@ -433,9 +433,8 @@ Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Aucun chiffre n'est re
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entrepot", type=Path, default=Path(os.environ.get(
-        "BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb")))
-    parser.add_argument("--sortie", type=Path, default=Path("rapport/rapport_nps.html"))
+    parser.add_argument("--entrepot", type=Path, default=reglages.ENTREPOT.chemin())
+    parser.add_argument("--sortie", type=Path, default=reglages.RAPPORT.chemin())
     args = parser.parse_args(argv)
     page = construire(lire_modeles(args.entrepot))
     args.sortie.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The GDPR register: what must never be loaded again, kept outside the warehouse.
 
-One CSV file (`rafraichir.chemin_registre`, 0600), header `nature,valeur,inscrit_le`:
+One CSV file (`reglages.chemin_registre`, 0600), header `nature,valeur,inscrit_le`:
 - `cle`: an erased feedback key, as its keyed hash only (`empreinte`), never the key;
 - `retention`: a retention limit applied by a purge (ISO date): feedback bought before it is
   never loaded again.
@@ -18,7 +18,10 @@ import hmac
 import os
 from pathlib import Path
 
-VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
+from retailinsight import reglages
+from retailinsight.fichiers import NE_PAS_SUIVRE
+
+VARIABLE_CLE = reglages.CLE_SAUVEGARDE.variable
 ENTETE = ("nature", "valeur", "inscrit_le")
 
 
@@ -62,7 +65,7 @@ def inscrire(chemin: Path, lignes: list[tuple[str, str]]) -> None:
     """Append `(nature, valeur)` lines, durably (fsync), to a file created 0600."""
     nouveau = not chemin.exists()
     chemin.parent.mkdir(parents=True, exist_ok=True)
-    descripteur = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    descripteur = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NE_PAS_SUIVRE, 0o600)
     maintenant = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     with os.fdopen(descripteur, "a", newline="", encoding="utf-8") as flux:
         ecrivain = csv.writer(flux, lineterminator="\n")

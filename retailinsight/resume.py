@@ -8,10 +8,10 @@ Reads the warehouse with a plain DuckDB client (read-only, no extension), as an 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 
-import duckdb
+from retailinsight import reglages
+from retailinsight.entrepot import connecter
 
 CONTROLES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -46,7 +46,7 @@ def tableau(titre: str, colonnes: list[str], lignes: list[tuple]) -> str:
 
 
 def resume(entrepot: str) -> str:
-    with duckdb.connect(entrepot, read_only=True) as base:
+    with connecter(entrepot) as base:
         def lignes(sql):
             return base.execute(sql).fetchall()
 
@@ -116,8 +116,7 @@ def resume(entrepot: str) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entrepot", default=os.environ.get(
-        "BESTMARKET_WAREHOUSE", os.path.join("warehouse", "bestmarket.duckdb")))
+    parser.add_argument("--entrepot", default=str(reglages.ENTREPOT.chemin()))
     args = parser.parse_args(argv)
     print(resume(args.entrepot))
     return 0

@@ -43,10 +43,12 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight import registre
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, RACINE, OperationRefusee, VerrouPris,
-                                      chemin_entrepot, chemin_registre, compacter,
-                                      marquer_compaction_due, rafraichir, verrou)
+from retailinsight import registre, reglages
+from retailinsight.entrepot import compacter, marquer_compaction_due
+from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
+from retailinsight.rafraichir import rafraichir
+from retailinsight.reglages import RACINE, chemin_entrepot, chemin_registre
+from retailinsight.verrou import verrou
 
 # A raw line as the exports may hold it in quarantine: fields separated by `;` (or by `,`, `|`
 # or a tab in a malformed line), possibly led by empty fields, the key possibly written with
@@ -270,7 +272,7 @@ def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
 
 
 def _recalculer_reponses(entrepot: Path) -> int:
-    os.environ["BESTMARKET_WAREHOUSE"] = str(entrepot)
+    os.environ[reglages.ENTREPOT.variable] = str(entrepot)
     # The answers and the report's models (by store, département, month, and the store
     # segmentation) are all aggregates of the fact: every one is recomputed.
     try:
@@ -324,12 +326,14 @@ def decrire_bilan(bilan: dict, limite: dt.date, part_max: float) -> tuple[str, b
     return message, False
 
 
-def purger(entrepot: Path, mois: int = 36, date_reference: dt.date | None = None,
-           recalculer: bool = True, part_max: float = 0.2, forcer: bool = False,
+def purger(entrepot: Path, mois: int | None = None, date_reference: dt.date | None = None,
+           recalculer: bool = True, part_max: float | None = None, forcer: bool = False,
            a_blanc: bool = False) -> dict:
     """Remove feedback bought more than `mois` months before `date_reference` (default today),
     unless more than `part_max` of the feedback would go (`forcer` to do it anyway). With
     `a_blanc`, change nothing. Raise OperationRefusee before any change when refused."""
+    mois = reglages.RETENTION_MOIS.entier() if mois is None else mois
+    part_max = reglages.PURGE_PART_MAX.decimal() if part_max is None else part_max
     date_reference = date_reference or dt.date.today()
     limite = mois_retranches(date_reference, mois)
     with verrou(entrepot, "gdpr purge"):
@@ -420,13 +424,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commandes = parser.add_subparsers(dest="commande", required=True)
     p_purger = commandes.add_parser("purger", help="retention purge")
-    p_purger.add_argument("--mois", type=int, default=int(os.environ.get(
-        "BESTMARKET_RETENTION_MOIS", "36")), help="retention in months (default 36)")
+    p_purger.add_argument("--mois", type=int, default=reglages.RETENTION_MOIS.entier(),
+                          help="retention in months (default "
+                               f"{reglages.RETENTION_MOIS.defaut})")
     p_purger.add_argument("--date-reference", type=dt.date.fromisoformat, default=None,
                           help="date the retention counts back from (default: today)")
-    p_purger.add_argument("--part-max", type=float, default=float(os.environ.get(
-        "BESTMARKET_PURGE_PART_MAX", "0.2")),
-        help="largest share of the feedback a purge may remove (default 0.2)")
+    p_purger.add_argument("--part-max", type=float, default=reglages.PURGE_PART_MAX.decimal(),
+                          help="largest share of the feedback a purge may remove (default "
+                               f"{reglages.PURGE_PART_MAX.defaut})")
     p_purger.add_argument("--forcer", action="store_true",
                           help="purge even beyond --part-max")
     p_purger.add_argument("--a-blanc", action="store_true",
@@ -436,13 +441,13 @@ def main(argv=None) -> int:
     p_effacer.add_argument("--cle", type=int, action="append", required=True)
     for sous in (p_purger, p_effacer):
         sous.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-        sous.add_argument("--publication", type=Path, default=Path(os.environ.get(
-            "BESTMARKET_PUBLICATION_DIR", "publication")),
-            help="published audience files to republish (default: publication)")
-        sous.add_argument("--sauvegardes", type=Path, default=Path(os.environ.get(
-            "BESTMARKET_BACKUP_DIR", "backups")), help="backups to list (default: backups)")
+        sous.add_argument("--publication", type=Path, default=reglages.PUBLICATION.chemin(),
+                          help="published audience files to republish (default: "
+                               f"{reglages.PUBLICATION.defaut})")
+        sous.add_argument("--sauvegardes", type=Path, default=reglages.SAUVEGARDES.chemin(),
+                          help=f"backups to list (default: {reglages.SAUVEGARDES.defaut})")
     args = parser.parse_args(argv)
-    dossier = Path(os.environ.get("BESTMARKET_RAW_DIR", "data/echantillon"))
+    dossier = reglages.dossier_brut()
     try:
         if args.commande == "purger":
             resultat = purger(args.entrepot, args.mois, args.date_reference,

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import json
@@ -59,15 +58,19 @@ from pathlib import Path
 
 import duckdb
 
+from retailinsight import reglages
 from retailinsight.dbt_plugin import chemin_extension
+from retailinsight.entrepot import comptes_lignes as comptes_tables
+from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
+from retailinsight.fichiers import NE_PAS_SUIVRE
 from retailinsight.publication import (BITS_MINIMUM, GENERER_CLE, FichierIllisible,
                                        bits_estimes, chiffrer_fichier, cles_audiences,
                                        dechiffrer_fichier)
-from retailinsight.rafraichir import (CODE_VERROU_PRIS, OperationRefusee, VerrouPris,
-                                      chemin_entrepot, chemin_registre, litteral, verrou)
-from retailinsight.rafraichir import comptes_lignes as comptes_tables
+from retailinsight.reglages import chemin_entrepot, chemin_registre
+from retailinsight.sql import litteral
+from retailinsight.verrou import verrou
 
-VARIABLE_CLE = "BESTMARKET_CLE_SAUVEGARDE"
+VARIABLE_CLE = reglages.CLE_SAUVEGARDE.variable
 # 1: EXPORT DATABASE (schema.sql + Parquet) with an unsigned manifest; 2: the DuckDB-encrypted
 # file alone (DuckDB leaves 4 bytes of each block header in clear); 3: that file encrypted as
 # a whole (AES-256-GCM, `publication.chiffrer_fichier`).
@@ -201,9 +204,26 @@ def nom_sauvegarde(cree_le: dt.datetime) -> str:
 
 @contextmanager
 def verrou_dossier(dossier: Path):
-    """Try to lock the backup folder (flock on the folder itself: no file added to it); yield
-    whether the lock was taken. `creer` holds it from its first write to its rename, so that
-    whoever takes it knows that every `.en-cours` folder there is a killed backup's."""
+    """Try to lock the backup folder; yield whether the lock was taken. `creer` holds it from
+    its first write to its rename, so that whoever takes it knows that every `.en-cours`
+    folder there is a killed backup's. On POSIX: flock on the folder itself, so no file is
+    added to it; elsewhere (no folder can be opened as a file): `filelock` on `.verrou` in it."""
+    if os.name != "posix":
+        from filelock import FileLock, Timeout
+
+        verrou_fichier = FileLock(dossier / ".verrou", blocking=False, thread_local=False)
+        try:
+            verrou_fichier.acquire()
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            verrou_fichier.release()
+        return
+    import fcntl  # POSIX only, hence imported here
+
     descripteur = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
@@ -244,11 +264,12 @@ def nettoyer(dossier: Path) -> list[Path]:
     return interrompues(dossier)
 
 
-def creer(entrepot: Path, dossier: Path, garder: int = 7, maintenant: dt.datetime | None = None,
+def creer(entrepot: Path, dossier: Path, garder: int | None = None, maintenant: dt.datetime | None = None,
           cle: str | None = None) -> Path:
     """Write an encrypted, signed backup of `entrepot` into a new timestamped folder of
     `dossier`; return it. `cle` defaults to the environment's BESTMARKET_CLE_SAUVEGARDE."""
     sous_cles = cles(cle)
+    garder = reglages.GARDER_SAUVEGARDES.entier() if garder is None else garder
     if not entrepot.is_file():
         raise FileNotFoundError(f"warehouse not found: {entrepot}")
     maintenant = maintenant or dt.datetime.now(dt.timezone.utc)
@@ -407,7 +428,7 @@ def noter_plus_recente(dossier: Path, cree_le: dt.datetime, sous_cles: Cles) -> 
     chemin = chemin_plus_recente(dossier)
     provisoire = chemin.with_name(chemin.name + EN_COURS)
     provisoire.unlink(missing_ok=True)
-    descripteur = os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+    descripteur = os.open(provisoire, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NE_PAS_SUIVRE,
                           0o600)
     with os.fdopen(descripteur, "w") as fichier:
         fichier.write(json.dumps(marque))
@@ -566,12 +587,13 @@ def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commandes = parser.add_subparsers(dest="commande", required=True)
-    dossier_defaut = os.environ.get("BESTMARKET_BACKUP_DIR", "backups")
+    dossier_defaut = reglages.SAUVEGARDES.chemin()
     p_creer = commandes.add_parser("creer", help="write a new backup")
     p_creer.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     p_creer.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
-    p_creer.add_argument("--garder", type=int, default=int(os.environ.get(
-        "BESTMARKET_BACKUP_KEEP", "7")), help="number of backups kept (default 7)")
+    p_creer.add_argument("--garder", type=int, default=reglages.GARDER_SAUVEGARDES.entier(),
+                         help="number of backups kept (default "
+                              f"{reglages.GARDER_SAUVEGARDES.defaut})")
     p_verifier = commandes.add_parser("verifier", help="check a backup without restoring it")
     p_verifier.add_argument("sauvegarde", type=Path)
     p_restaurer = commandes.add_parser("restaurer", help="restore a backup into a new file")

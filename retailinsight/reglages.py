@@ -1,0 +1,126 @@
+"""Every setting of the product, its default and the environment variable that overrides it,
+defined once. The modules read their settings here; `bestmarket` options take their
+environment variable and help text from here too.
+
+A relative path is relative to the working directory, as everywhere in the product (the raw
+folder's default is the bundled sample of the project, wherever the command runs). The named
+environments (`retailinsight.environnements`) set BESTMARKET_RAW_DIR and BESTMARKET_WAREHOUSE
+for the `bestmarket` commands; an environment variable set by the caller still wins.
+
+`profiles.yml` repeats the defaults of the variables it reads inside its `env_var()` calls
+(dbt needs a default there when the variable is unset, and cannot import this module);
+`tests/python/test_cli.py` checks that they stay equal.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Reglage:
+    """One setting: its environment variable, its default (text, as the variable would hold
+    it; '' = none) and what it is, in the user's terms."""
+    variable: str
+    defaut: str
+    aide: str
+    secret: bool = False  # never printed
+
+    def texte(self) -> str:
+        """The value in effect: the environment's if set and not empty, else the default."""
+        return os.environ.get(self.variable) or self.defaut
+
+    def chemin(self) -> Path:
+        return Path(self.texte())
+
+    def entier(self) -> int:
+        return int(self.texte())
+
+    def decimal(self) -> float:
+        return float(self.texte())
+
+
+# Data: where the exports are read and the warehouse written.
+ECHANTILLON = "data/echantillon"  # the bundled sample, in the project folder
+DOSSIER_BRUT = Reglage(
+    "BESTMARKET_RAW_DIR", str(RACINE / ECHANTILLON),
+    "raw folder holding Satisfaction.db and the three CSV exports")
+ENTREPOT = Reglage(
+    "BESTMARKET_WAREHOUSE", "warehouse/bestmarket.duckdb",
+    "DuckDB file the refresh writes and every reader opens")
+REGISTRE = Reglage(
+    "BESTMARKET_REGISTRE", "",
+    "GDPR register of the warehouse (default: <warehouse stem>.registre.csv beside it)")
+ENTREPOT_SPARK = Reglage(
+    "BESTMARKET_SPARK_WAREHOUSE", "warehouse/spark",
+    "Spark warehouse folder (the `spark` dbt target)")
+MAITRE_SPARK = Reglage("BESTMARKET_SPARK_MASTER", "local[*]", "Spark master (the `spark` target)")
+MEMOIRE_SPARK = Reglage("BESTMARKET_SPARK_DRIVER_MEMORY", "2g",
+                        "Spark driver's memory (the `spark` target)")
+PILOTE_SQLITE_JDBC = Reglage("BESTMARKET_SQLITE_JDBC_JAR", "/usr/share/java/sqlite-jdbc.jar",
+                             "SQLite JDBC driver Spark reads the CRM database with")
+
+# DuckDB and dbt resources (also defaults of profiles.yml's env_var() calls).
+MEMOIRE_DUCKDB = Reglage("BESTMARKET_DUCKDB_MEMORY_LIMIT", "2GB",
+                         "DuckDB's memory budget; a larger build spills to disk")
+FILS_DUCKDB = Reglage("BESTMARKET_DUCKDB_THREADS", "", "DuckDB's worker threads (default: "
+                      "every core)")
+FILS_DBT = Reglage("BESTMARKET_DBT_THREADS", "2", "dbt's threads: models and tests run at once")
+TEMPORAIRE_DUCKDB = Reglage("BESTMARKET_DUCKDB_TEMP_DIRECTORY", "",
+                            "where DuckDB spills (default: <warehouse>.tmp)")
+
+# Outputs.
+RAPPORT = Reglage("BESTMARKET_REPORT", "rapport/rapport_nps.html",
+                  "HTML report written by `bestmarket report`")
+PUBLICATION = Reglage("BESTMARKET_PUBLICATION_DIR", "publication",
+                      "folder of the encrypted audience files")
+
+# Backups.
+SAUVEGARDES = Reglage("BESTMARKET_BACKUP_DIR", "backups", "folder of the encrypted backups")
+GARDER_SAUVEGARDES = Reglage("BESTMARKET_BACKUP_KEEP", "7",
+                             "number of backups kept after a new one (older ones deleted)")
+CLE_SAUVEGARDE = Reglage("BESTMARKET_CLE_SAUVEGARDE", "",
+                         "backup key (also salts the GDPR register); never stored on disk",
+                         secret=True)
+SAUVEGARDES_NUIT = "cache-chiffre"  # the nightly job's encrypted cache (Makefile, workflow)
+
+# GDPR.
+RETENTION_MOIS = Reglage("BESTMARKET_RETENTION_MOIS", "36",
+                         "retention of feedback, in months of purchase date")
+PURGE_PART_MAX = Reglage("BESTMARKET_PURGE_PART_MAX", "0.2",
+                         "largest share of the feedback a purge may remove (0-1)")
+
+# The sample generator.
+GENERATEUR_LIGNES = 3000
+GENERATEUR_GRAINE = 42
+GENERATEUR_SORTIE = ECHANTILLON
+
+# Named environments (`bestmarket env`).
+ENVIRONNEMENT = Reglage("BESTMARKET_ENV", "",
+                        "named environment for this command only (default: the active one)")
+FICHIER_ENVIRONNEMENTS = Reglage(
+    "BESTMARKET_CONFIG", str(RACINE / ".bestmarket" / "environnement.toml"),
+    "file holding the named environments and the active one (written by `bestmarket env use`)")
+ENVIRONNEMENT_DEFAUT = "echantillon"
+
+TOUS = [valeur for valeur in list(globals().values()) if isinstance(valeur, Reglage)]
+
+
+def chemin_entrepot() -> Path:
+    return ENTREPOT.chemin()
+
+
+def chemin_registre(entrepot: Path | None = None) -> Path:
+    """The GDPR register of `entrepot` (erased keys as keyed hashes, retention limits applied):
+    BESTMARKET_REGISTRE, default `<warehouse stem>.registre.csv` beside the warehouse. It lives
+    outside the warehouse so that a restored backup or a rebuild from the exports meets it."""
+    entrepot = entrepot or chemin_entrepot()
+    return Path(REGISTRE.texte() or entrepot.with_name(entrepot.stem + ".registre.csv"))
+
+
+def dossier_brut() -> Path:
+    return DOSSIER_BRUT.chemin()
