@@ -13,7 +13,7 @@ date read from `contenu_brut`. The history (snapshots) and the quarantine are in
 - the warehouse file is rewritten (`COPY FROM DATABASE` into a new file, swapped in), so the
   deleted rows do not linger in free blocks;
 - the answers and the report's models are recomputed from the purged marts (`dbt run` of
-  `models/marts/answers` and `models/marts/rapport`);
+  everything downstream of `fct_retour_client`, the building blocks of the report included);
 - the raw folder is scanned: rows still present in the exports would come back at the next
   refresh, so they are reported (the exports must be purged at the source too);
 - the copies made before: every published audience file (`--publication`) is republished from
@@ -282,7 +282,8 @@ def _recalculer_reponses(entrepot: Path) -> int:
             os.chmod(entrepot, 0o600)
 
 
-MODELES_REPONSES = ("path:models/marts/answers", "path:models/marts/rapport")
+# Everything built on the fact (answers, report, their building blocks), the fact itself excluded.
+MODELES_REPONSES = ("fct_retour_client+", "--exclude", "fct_retour_client")
 
 
 def _reponses_recalculees(entrepot: Path) -> bool:
@@ -480,12 +481,13 @@ def main(argv=None) -> int:
         print(ligne)
     for fichier, nombre in traces.items():
         print(f"warning: {nombre} such rows are still in the raw export {dossier / fichier}: "
-              "remove them at the source, or the next refresh loads them again",
+              "remove them at the source (until then, only the GDPR register keeps them out "
+              "of the next refreshes)",
               file=sys.stderr)
     if not a_jour:
         print(f"error: the rows were removed from the warehouse {args.entrepot}, but the "
               "answers and the report could not be recomputed: they are STALE and still count "
-              "the removed rows. Run: python -m retailinsight.rafraichir run --select "
+              "the removed rows. Run: bestmarket refresh -- run --select "
               + " ".join(MODELES_REPONSES) + ", then publish again", file=sys.stderr)
         return 1
     return 0

@@ -73,8 +73,8 @@ def test_artefacts_produits_par_les_commandes():
         "no file holding feedback rows leaves the runner as an artifact"
     assert "rapport/rapport_nps.html" in chemins
     assert {"target/index.html", "target/catalog.json", "target/manifest.json"} <= set(chemins)
-    rapport = (RACINE / "retailinsight" / "rapport.py").read_text()
-    assert 'Path("rapport/rapport_nps.html")' in rapport
+    from retailinsight import reglages
+    assert reglages.RAPPORT.defaut == "rapport/rapport_nps.html"
 
 
 
