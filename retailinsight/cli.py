@@ -51,7 +51,7 @@ env_app = typer.Typer(help="Choose the data every command uses (named environmen
 app.add_typer(sauvegardes_app, name="backup")
 app.add_typer(env_app, name="env")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a path in a message stays whole
 # A line of dbt's log naming a node's result: "  12 of 87 OK created sql table model ...".
 NOEUD_TERMINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
 COULEURS = re.compile(r"\x1b\[[0-9;]*m")
@@ -556,13 +556,12 @@ def env_show():
     """Show the environment in effect and every setting's value."""
     env = environnements.courant()
     print(f"environment: {env.nom}")
-    tableau = Table("variable", "value", "what", box=None)
+    # One line per setting, never wrapped: a path is read (and copied) whole.
     for reglage in reglages.TOUS:
         valeur = reglage.texte()
         if reglage.secret:
             valeur = "(set)" if valeur else "(not set)"
-        tableau.add_row(reglage.variable, valeur, reglage.aide)
-    Console(width=200).print(tableau)
+        print(f"{reglage.variable}={valeur}  # {reglage.aide}")
 
 
 def main() -> None:

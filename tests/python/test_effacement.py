@@ -169,7 +169,7 @@ def test_reponses_non_recalculees(entrepot_genere, tmp_path, monkeypatch, capsys
                       "--publication", str(publication), "--sauvegardes", str(sauvegardes)])
     sortie = capsys.readouterr()
     assert code != 0
-    assert "STALE" in sortie.err and "retailinsight.rafraichir run" in sortie.err
+    assert "STALE" in sortie.err and "bestmarket refresh -- run" in sortie.err
     assert not (publication / "equipe_data.duckdb").exists()
     assert "removed stale published file" in sortie.out
     assert f"warning: backup {sauvegardes / '20240101T000000Z'} was made before" in sortie.err
