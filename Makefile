@@ -2,15 +2,17 @@
 # `make run`  creates the virtualenv, installs the pinned requirements, runs `dbt build` on the
 #             raw folder (BESTMARKET_RAW_DIR, default: the bundled sample) under the refresh
 #             lock, swapping the warehouse in only on success, and prints a summary.
-# `make test` runs the whole test suite (pytest driving dbt, sqlfluff, docs), except the Spark
-#             target's tests: `make test-spark` installs Spark (`make spark`) and runs them.
+# `make test` installs the development tools too (requirements-dev.txt) and runs the whole test
+#             suite (pytest driving dbt, docs, the browser), except the Spark target's tests:
+#             `make test-spark` installs Spark (`make spark`) and runs them.
+# `make lint` the linters, CI steps of their own: sqlfluff on the SQL, dbt-bouncer's conventions.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test docs report nightly sample clean spark test-spark
+.PHONY: run test lint docs report nightly sample clean spark test-spark
 
 # uv installs the same pinned set as pip in 15 s instead of 95 s here; pip if uv cannot.
 # --compile-bytecode: the .pyc files are written once, at install (about 20 s of CPU on 2
@@ -18,11 +20,22 @@ CHROMIUM := /usr/bin/chromium
 # the environment forbids writing them (PYTHONDONTWRITEBYTECODE, set on this machine and its
 # CI): importing dbt then costs 4.5 s of CPU instead of 2.3 s, in each of the test suite's
 # processes.
+# The runtime (requirements.txt) is all that `make run` installs; the project itself, once it
+# has a pyproject.toml, goes in editable and without dependencies (they are the pinned ones).
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt || \
 		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	if [ -f pyproject.toml ]; then \
+		$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . || \
+		$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . ; fi
+	touch $@
+
+# The test and lint tools, on top of the runtime (requirements-dev.txt includes it).
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt || \
+		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # The commands below go through `bestmarket` (retailinsight/cli.py), so that they work on the
@@ -38,8 +51,16 @@ run: $(BIN)/.installed
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(BIN)/.installed $(CHROMIUM)
+test: $(BIN)/.installed-dev $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# sqlfluff (dbt templater, .sqlfluff) on every SQL file, then dbt-bouncer (dbt-bouncer.yml) on
+# the manifest of `dbt parse` in target/. Neither opens the warehouse: the templater's dbt is
+# pointed at a file of its own under target/ all the same, never the user's warehouse.
+lint: $(BIN)/.installed-dev
+	BESTMARKET_WAREHOUSE=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests analyses macros
+	$(BIN)/dbt parse
+	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
 # The Spark target (issue 12): dbt-spark and pyspark in the same virtualenv, a Java runtime
 # and Debian's SQLite JDBC driver (the jar that profiles.yml's spark.jars names).
@@ -52,9 +73,9 @@ $(SQLITE_JDBC):
 $(JAVA):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
 
-$(BIN)/.spark-installed: $(BIN)/.installed requirements-spark.txt
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt -r requirements-spark.txt || \
-		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-spark.txt
+$(BIN)/.spark-installed: $(BIN)/.installed-dev requirements-spark.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt -r requirements-spark.txt || \
+		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-spark.txt
 	touch $@
 
 spark: $(BIN)/.spark-installed $(SQLITE_JDBC) $(JAVA)

@@ -1,27 +1,7 @@
-"""Project-wide checks: SQL lint, generated docs, every node described."""
+"""Project-wide checks: generated docs, every node described. (The SQL lint and the
+conventions run apart, in `make lint`.)"""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
-
-from conftest import ECHANTILLON, RACINE, amorcer_analyse, environnement
-
-
-def test_sqlfluff_lint_propre(tmp_path):
-    sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
-    # The dbt templater runs dbt: its target, logs and warehouse go to tmp_path. The profile
-    # names the warehouse by its bare name, as in the other tests, so that dbt starts from the
-    # run's parse state (`amorcer_analyse`, about 7 s saved); the plugin opens the file in
-    # tmp_path instead, as it opens a refresh's working copy (BESTMARKET_WAREHOUSE_EN_COURS).
-    amorcer_analyse(tmp_path / "target", "w.duckdb")
-    copie = tmp_path / "w.duckdb.en-cours" / "w.duckdb"
-    copie.parent.mkdir()
-    env = dict(environnement(ECHANTILLON, tmp_path / "w.duckdb"), BESTMARKET_WAREHOUSE="w.duckdb",
-               BESTMARKET_WAREHOUSE_EN_COURS=str(copie))
-    resultat = subprocess.run([sqlfluff, "lint", "models", "tests", "analyses", "macros"],
-                              cwd=RACINE, capture_output=True, text=True, env=env)
-    assert resultat.returncode == 0, resultat.stdout[-5000:] + resultat.stderr[-2000:]
 
 
 def test_docs_generes_et_tout_est_decrit(docs_echantillon):
