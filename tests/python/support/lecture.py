@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight.rafraichir import litteral
+from retailinsight.sql import litteral
 
 
 def lire_csv(chemin: Path) -> list[list[str]]:
