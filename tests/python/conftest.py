@@ -19,18 +19,6 @@ from support.dossiers_utilisateur import changements, empreinte_dossiers_utilisa
 from support.partage import dossier_du_run, une_fois
 from support.projet import copie_fraiche, environnement_utilisateur, lignes_en_erreur
 
-# The helpers that the test modules import from here (`from conftest import ...`).
-from support.analyse_dbt import amorcer_analyse  # noqa: F401, E402
-from support.chemins import DBT, RACINE  # noqa: F401, E402
-from support.commandes import (INGESTION, SANS_TESTS_UNITAIRES, dbt,  # noqa: F401, E402
-                               environnement, environnement_relatif, lancer_module)
-from support.dossiers_utilisateur import DOSSIERS_UTILISATEUR  # noqa: F401, E402
-from support.lecture import (contenu_table, lire_csv, lire_sqlite, requete,  # noqa: F401, E402
-                             tables, tables_differentes)
-from support.partage import a_son_tour  # noqa: F401, E402
-from support.processus import enfants_de, vivant  # noqa: F401, E402
-from support.projet import copier_dossier  # noqa: F401, E402
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_analyses(tmp_path_factory):

@@ -1,6 +1,7 @@
 """`dbt build` on the bundled sample: green, reconciled, and readable by a plain DuckDB client."""
 
-from conftest import ECHANTILLON, lire_csv, lire_sqlite, requete
+from support.chemins import ECHANTILLON
+from support.lecture import lire_csv, lire_sqlite, requete
 
 
 def test_build_reconcilie_sur_l_echantillon(entrepot_echantillon):

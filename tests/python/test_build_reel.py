@@ -3,7 +3,8 @@ the raw files with Python's csv and sqlite3 modules (never from the models)."""
 
 from collections import Counter
 
-from conftest import DONNEES_REELLES, lire_csv, lire_sqlite, requete
+from support.chemins import DONNEES_REELLES
+from support.lecture import lire_csv, lire_sqlite, requete
 
 
 def test_nombres_de_lignes(entrepot_reel):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ECHANTILLON, RACINE
+from support.chemins import ECHANTILLON, RACINE
 
 from retailinsight import nuit, reglages
 from retailinsight.verrou import verrou

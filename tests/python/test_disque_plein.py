@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import amorcer_analyse, environnement_relatif, tables
+from support.analyse_dbt import amorcer_analyse
+from support.commandes import environnement_relatif
+from support.lecture import tables
 from retailinsight.rafraichir import compacter, marque_compaction, marquer_compaction_due, verrou
 
 TEMOIN = "temoin-efface-6c1e0f4a9b"  # a value no generated export holds
@@ -40,8 +42,8 @@ def disque_presque_plein(dossier: Path, entrepot: Path | None, libre: int):
 
 
 def rafraichir_vers(dossier_brut: Path, entrepot: Path, cible: Path, *arguments):
-    """The refresh run as `conftest.rafraichir` runs it (from the warehouse's folder, by its
-    bare name), dbt's target and logs in `cible`: off the small disk."""
+    """The refresh run as `support.commandes.rafraichir` runs it (from the warehouse's folder,
+    by its bare name), dbt's target and logs in `cible`: off the small disk."""
     amorcer_analyse(cible, entrepot.name)
     env = dict(environnement_relatif(dossier_brut, entrepot), DBT_TARGET_PATH=str(cible),
                DBT_LOG_PATH=str(cible / "logs"))

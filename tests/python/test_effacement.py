@@ -12,7 +12,9 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import copier_dossier, rafraichir, requete
+from support.commandes import rafraichir
+from support.lecture import requete
+from support.projet import copier_dossier
 from retailinsight import publication as pub
 from retailinsight import registre, rgpd
 from retailinsight.rafraichir import chemin_registre

@@ -26,7 +26,7 @@ import duckdb
 import pytest
 
 from benchmarks.etalons import executer_plancher, reponses_sqlite
-from conftest import DONNEES_REELLES, ECHANTILLON, RACINE
+from support.chemins import DONNEES_REELLES, ECHANTILLON, RACINE
 from reponses_attendues import comparer, lignes_modele, reponses
 
 MODELES = sorted(chemin.stem for chemin in (RACINE / "models" / "marts" / "answers").glob("*.sql"))

@@ -7,7 +7,9 @@ import os
 
 import pytest
 
-from conftest import ECHANTILLON, INGESTION, copier_dossier, lancer_dbt
+from support.chemins import ECHANTILLON
+from support.commandes import INGESTION, lancer_dbt
+from support.projet import copier_dossier
 
 import retailinsight.dbt_plugin as plugin
 

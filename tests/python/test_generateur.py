@@ -8,7 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conftest import ECHANTILLON, RACINE, lire_csv
+from support.chemins import ECHANTILLON, RACINE
+from support.lecture import lire_csv
 from retailinsight.generateur import generer
 
 

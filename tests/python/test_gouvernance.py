@@ -21,7 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ECHANTILLON, RACINE, amorcer_analyse, dbt
+from support.analyse_dbt import amorcer_analyse
+from support.chemins import ECHANTILLON, RACINE
+from support.commandes import dbt
 
 DBT_BOUNCER = str(Path(sys.executable).with_name("dbt-bouncer"))
 # What dbt and dbt-bouncer read: the project's files and the bundled sample.

@@ -14,7 +14,7 @@ from itertools import combinations
 
 import pytest
 
-from conftest import requete
+from support.lecture import requete
 
 FENETRE, MINIMUM, COUVERTURE, SEUIL = 12, 30, 6, 80.0  # the vars' defaults (dbt_project.yml)
 

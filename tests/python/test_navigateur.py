@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ECHANTILLON, RACINE, lancer_module, requete
+from support.chemins import ECHANTILLON, RACINE
+from support.commandes import lancer_module
+from support.lecture import requete
 
 CHROMIUM = "/usr/bin/chromium"
 # Screenshots go to BESTMARKET_CAPTURES_DIR (CI may keep them), by default a temporary folder:

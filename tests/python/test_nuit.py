@@ -9,7 +9,9 @@ import sqlite3
 import subprocess
 import sys
 
-from conftest import ECHANTILLON, RACINE, environnement, lancer_module, lire_csv
+from support.chemins import ECHANTILLON, RACINE
+from support.commandes import environnement, lancer_module
+from support.lecture import lire_csv
 
 from retailinsight import rapport, resume
 from test_workflow import _commandes_make

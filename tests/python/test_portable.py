@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import RACINE
+from support.chemins import RACINE
 
 SANS_POSIX = textwrap.dedent("""
     import importlib, pkgutil, sys

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import lancer_module, requete, tables
+from support.commandes import lancer_module
+from support.lecture import requete, tables
 from retailinsight import publication as module
 from retailinsight.publication import DEPARTEMENTS, FichierIllisible, audiences, variable_cle
 

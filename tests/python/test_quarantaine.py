@@ -4,7 +4,9 @@ import sqlite3
 
 import pytest
 
-from conftest import INGESTION, SANS_TESTS_UNITAIRES, lancer_dbt, lire_csv, requete, une_fois
+from support.commandes import INGESTION, SANS_TESTS_UNITAIRES, lancer_dbt
+from support.lecture import lire_csv, requete
+from support.partage import une_fois
 
 # What loading builds (selectors.yml): the quarantine and its tests, not the answers.
 CHARGEMENT = ("build", *SANS_TESTS_UNITAIRES, *INGESTION)

@@ -7,8 +7,8 @@ import shutil
 import sqlite3
 import time
 
-from conftest import (COMPLET, INGESTION, lancer_dbt, rafraichir, requete, tables,
-                      tables_differentes)
+from support.commandes import COMPLET, INGESTION, lancer_dbt, rafraichir
+from support.lecture import requete, tables, tables_differentes
 
 SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
 

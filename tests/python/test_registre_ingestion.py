@@ -8,7 +8,10 @@ import re
 import secrets
 import sqlite3
 
-from conftest import ECHANTILLON, copier_dossier, lire_csv, rafraichir, requete, tables
+from support.chemins import ECHANTILLON
+from support.commandes import rafraichir
+from support.lecture import lire_csv, requete, tables
+from support.projet import copier_dossier
 
 from retailinsight import registre, rgpd
 

@@ -4,7 +4,7 @@ from the raw files (tests/python/reponses_attendues.py), row by row, decimals wi
 import pytest
 import yaml
 
-from conftest import DONNEES_REELLES, ECHANTILLON, RACINE
+from support.chemins import DONNEES_REELLES, ECHANTILLON, RACINE
 from reponses_attendues import comparer, lignes_modele, reponses, reponses_rapport
 
 MODELES = {

@@ -10,7 +10,9 @@ import sqlite3
 import duckdb
 import pytest
 
-from conftest import lancer_module, lire_csv, rafraichir, requete, tables, une_fois
+from support.commandes import lancer_module, rafraichir
+from support.lecture import lire_csv, requete, tables
+from support.partage import une_fois
 from retailinsight import publication as pub
 from retailinsight.publication import variable_cle
 from reponses_attendues import comparer_toutes, reponses

@@ -14,19 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (COMPLET, INGESTION, RACINE, amorcer_analyse, dbt, enfants_de,
-                      environnement, environnement_relatif, lancer_module, lire_csv, rafraichir,
-                      requete, tables, tables_differentes, une_fois, vivant)
+from support.analyse_dbt import amorcer_analyse
+from support.chemins import RACINE
+from support.commandes import (COMPLET, INGESTION, dbt, environnement, environnement_relatif,
+                               lancer_module, rafraichir)
+from support.lecture import lire_csv, requete, tables, tables_differentes
+from support.partage import une_fois
+from support.processus import enfants_de, vivant
 from retailinsight.generateur import generer
 
 
 def _demarrer(dossier, entrepot):
-    """A refresh started in the background, run as `conftest.rafraichir` runs it, with the
-    real dbt executable (not the suite's warm one): these tests are about its processes."""
+    """A refresh started in the background, run as `support.commandes.rafraichir` runs it
+    (these tests are about its processes)."""
     cible = entrepot.with_name(entrepot.stem + "-target")
     amorcer_analyse(cible, entrepot.name)
     env = environnement_relatif(dossier, entrepot)
-    env.pop("BESTMARKET_DBT", None)
     return subprocess.Popen(
         [sys.executable, "-m", "retailinsight.rafraichir", *COMPLET, *INGESTION,
          "--target-path", str(cible)],

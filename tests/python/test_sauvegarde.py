@@ -12,8 +12,9 @@ import stat
 import duckdb
 import pytest
 
-from conftest import (a_son_tour, contenu_table, lancer_module, requete, tables,
-                      tables_differentes)
+from support.commandes import lancer_module
+from support.lecture import contenu_table, requete, tables, tables_differentes
+from support.partage import a_son_tour
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.publication import FichierIllisible, chiffrer_fichier, dechiffrer_fichier
 from retailinsight.rafraichir import litteral

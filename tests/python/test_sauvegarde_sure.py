@@ -13,7 +13,9 @@ import sys
 import duckdb
 import pytest
 
-from conftest import RACINE, lancer_module, requete
+from support.chemins import RACINE
+from support.commandes import lancer_module
+from support.lecture import requete
 from retailinsight import publication, sauvegarde
 from retailinsight.rafraichir import chemin_registre
 

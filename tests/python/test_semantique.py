@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ECHANTILLON, RACINE, environnement, requete
+from support.chemins import ECHANTILLON, RACINE
+from support.commandes import environnement
+from support.lecture import requete
 
 MF = str(Path(sys.executable).with_name("mf"))
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (DBT, DONNEES_REELLES, ECHANTILLON, SANS_TESTS_UNITAIRES, copier_dossier,
-                      environnement_relatif)
+from support.chemins import DBT, DONNEES_REELLES, ECHANTILLON
+from support.commandes import SANS_TESTS_UNITAIRES, environnement_relatif
+from support.projet import copier_dossier
 from retailinsight.parite_spark import comparer, comparer_lignes
 from test_quarantaine import entrepot_invalide  # noqa: F401 - the shared fixture
 

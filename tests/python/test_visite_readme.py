@@ -17,8 +17,9 @@ import subprocess
 
 import pytest
 
-from conftest import (DOSSIERS_UTILISATEUR, RACINE, empreinte_dossiers_utilisateur,
-                      environnement_utilisateur, lignes_en_erreur)
+from support.chemins import RACINE
+from support.dossiers_utilisateur import DOSSIERS_UTILISATEUR, empreinte_dossiers_utilisateur
+from support.projet import environnement_utilisateur, lignes_en_erreur
 
 DEBUT, FIN = "<!-- visite:debut -->", "<!-- visite:fin -->"
 

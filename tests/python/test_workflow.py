@@ -7,7 +7,7 @@ import shlex
 
 import yaml
 
-from conftest import RACINE
+from support.chemins import RACINE
 
 WORKFLOW = RACINE / ".github" / "workflows" / "nightly.yml"
 SOUS_COMMANDES_DBT = {"build", "run", "test", "seed", "snapshot", "source", "docs", "parse",
