@@ -84,8 +84,8 @@ def chemin_entrepot_spark() -> Path:
 
 
 def executable_dbt() -> str:
-    """The dbt executable to run: BESTMARKET_DBT if set, else the virtualenv's `dbt`."""
-    return os.environ.get("BESTMARKET_DBT") or str(Path(sys.executable).with_name("dbt"))
+    """The dbt executable to run: the virtualenv's `dbt`, beside this interpreter."""
+    return str(Path(sys.executable).with_name("dbt"))
 
 
 def lancer_dbt(arguments: list[str], env: dict, fichier_verrou,

@@ -18,7 +18,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-RACINE = Path(__file__).resolve().parents[1]
+
+
+def _racine() -> Path:
+    """The project folder: the working directory when it is a copy of this project (as dbt
+    reads the project where it runs), else the folder this package comes from. So the
+    `bestmarket` script of a shared virtualenv works on the project it runs in."""
+    ici = Path.cwd()
+    if (ici / "dbt_project.yml").is_file() and (ici / "retailinsight" / "reglages.py").is_file():
+        return ici.resolve()
+    return Path(__file__).resolve().parents[1]
+
+
+RACINE = _racine()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ typees as (
 ),
 
 effacees as (
-    {{ ecarter_lignes_effacees('typees', ['cle_produit', 'typologie_produit', 'titre_produit']) | indent(4) }}
+    {{ ecarter_lignes_effacees(
+        'typees', ['cle_produit', 'typologie_produit', 'titre_produit']
+    ) | indent(4) }}
 )
 
 select * from effacees
