@@ -33,15 +33,18 @@ import statistics
 
 Z_95, Z_998 = 1.96, 3.09  # as the macro `z_normal`
 NB_MAGASINS = 84
-# Store sizes over the 12-month window: 3,000 feedbacks a year spread unevenly over 84 stores
-# (the real dataset has 21 to 56 per store); a wider spread (5 to about 200) is tried too.
+# Store sizes over the 12-month window: 3,000 feedbacks a year spread over 84 stores (the real
+# dataset has 23 to 55 per store); a much wider spread (5 to about 200) is tried too.
 TAILLES = {
     "réaliste (20–60)": lambda alea: alea.randint(20, 60),
     "très inégale (5–200)": lambda alea: max(5, int(alea.lognormvariate(math.log(35), 0.8))),
 }
-# True (promoter, detractor) shares tried for the coverage: the network's (about 0.35 / 0.40
-# on the real dataset), a balanced one, a good store, an excellent one, a very poor one.
-PARTS = [(0.35, 0.40), (0.5, 0.2), (0.7, 0.1), (0.85, 0.05), (0.1, 0.8)]
+# The network's (promoter, passive, detractor) shares: the real dataset's (1,200, 1,529 and 271
+# of 3,000 feedbacks, an NPS of +31).
+RESEAU = (0.40, 0.51, 0.09)
+# True (promoter, detractor) shares tried for the coverage: the network's, a mediocre one, a
+# balanced one, an excellent one, a very poor one.
+PARTS = [(RESEAU[0], RESEAU[2]), (0.35, 0.40), (0.5, 0.2), (0.85, 0.05), (0.1, 0.8)]
 
 
 def tirage(alea: random.Random, n: int, p: float, d: float) -> tuple[int, int]:
@@ -106,40 +109,56 @@ def p_bilaterale(z: float) -> float:
 
 
 def fausses_alertes(alea: random.Random, mois: int, taille) -> dict:
-    """Alarms a month across 84 stores with no real difference (network shares 0.35 / 0.40)."""
-    p, d = 0.35, 0.40
-    comptes = {"95 % (règle actuelle)": [], "entonnoir 95 %": [], "entonnoir 99,8 %": [],
+    """Alarms a month across 84 stores with no real difference (every store drawn from the
+    network's shares): the stores-to-watch rules at 95 % (as before) and at 99.8 % (as now), both with the
+    small-sample guard, and the rules of the analysis models (funnel, both sides) beside Holm
+    and Benjamini–Hochberg on the store-against-the-rest z-values."""
+    p, d = RESEAU[0], RESEAU[2]
+    comptes = {"à suivre, 95 % (règle d'avant)": [], "à suivre, 99,8 % (règle retenue)": [],
+               "entonnoir 95 %": [], "entonnoir 99,8 % (alerte retenue)": [],
                "Holm 5 %": [], "Benjamini–Hochberg 5 %": []}
     for _ in range(mois):
         magasins = []
         for _ in range(NB_MAGASINS):
             n = taille(alea)
-            magasins.append((n, *tirage(alea, n, p, d)))
+            moitie_1, moitie_2 = tirage(alea, n // 2, p, d), tirage(alea, n - n // 2, p, d)
+            magasins.append((n, moitie_1[0] + moitie_2[0], moitie_1[1] + moitie_2[1],
+                             (n // 2, *moitie_1), (n - n // 2, *moitie_2)))
         n_res = sum(m[0] for m in magasins)
         p_res, d_res = sum(m[1] for m in magasins), sum(m[2] for m in magasins)
         nps_res, v_res = 100 * (p_res - d_res) / n_res, variance_nps(p_res, d_res, n_res)
         det_res = d_res / n_res
-        actuelle, ent_95, ent_998, valeurs_p = 0, 0, 0, []
-        for n, pro, det in magasins:
+        a_suivre = {Z_95: 0, Z_998: 0}
+        ent_95, ent_998, valeurs_p = 0, 0, []
+        for n, pro, det, moitie_1, moitie_2 in magasins:
             nps = 100 * (pro - det) / n
-            # The rule the stores to watch used: NPS or detractor share against the network
-            # (the store included) beyond the 95 % margin of the gap, either way for the NPS.
-            marge = Z_95 * math.sqrt(variance_nps(pro, det, n) / n + v_res / n_res)
+            # The stores to watch: NPS below the network's (the store included), or detractor
+            # share above it, or NPS down between the window's halves, beyond the gap's margin
+            # (1.96 before, 3.09 now); under 30 responses, never judged.
+            erreur = math.sqrt(variance_nps(pro, det, n) / n + v_res / n_res)
             part = det / n
-            marge_det = Z_95 * 100 * math.sqrt(part * (1 - part) / n
-                                               + det_res * (1 - det_res) / n_res)
-            actuelle += abs(nps - nps_res) > marge or 100 * (part - det_res) > marge_det
+            erreur_det = 100 * math.sqrt(part * (1 - part) / n + det_res * (1 - det_res) / n_res)
+            (n1, p1, d1), (n2, p2, d2) = moitie_1, moitie_2
+            tendance = 100 * (p2 - d2) / n2 - 100 * (p1 - d1) / n1
+            erreur_tendance = math.sqrt(variance_nps(p1, d1, n1) / n1
+                                        + variance_nps(p2, d2, n2) / n2)
+            for z in a_suivre:
+                a_suivre[z] += n >= 30 and (
+                    nps_res - nps > z * erreur or 100 * (part - det_res) > z * erreur_det
+                    or (min(n1, n2) >= 15 and -tendance > z * erreur_tendance))
             # Funnel: the store's NPS against the network's, with the network's spread at n.
-            z = (nps - nps_res) / math.sqrt(v_res / n)
-            ent_95 += abs(z) > Z_95
-            ent_998 += abs(z) > Z_998
+            z_ent = (nps - nps_res) / math.sqrt(v_res / n)
+            ent_95 += abs(z_ent) > Z_95
+            ent_998 += abs(z_ent) > Z_998
             # Store against the rest of the network (independent samples), for Holm and BH.
             n_r, p_r, d_r = n_res - n, p_res - pro, d_res - det
             ecart = nps - 100 * (p_r - d_r) / n_r
             valeurs_p.append(p_bilaterale(ecart / math.sqrt(
                 variance_nps(pro, det, n) / n + variance_nps(p_r, d_r, n_r) / n_r)))
-        for nom, nb in (("95 % (règle actuelle)", actuelle), ("entonnoir 95 %", ent_95),
-                        ("entonnoir 99,8 %", ent_998), ("Holm 5 %", holm(valeurs_p)),
+        for nom, nb in (("à suivre, 95 % (règle d'avant)", a_suivre[Z_95]),
+                        ("à suivre, 99,8 % (règle retenue)", a_suivre[Z_998]),
+                        ("entonnoir 95 %", ent_95), ("entonnoir 99,8 % (alerte retenue)", ent_998),
+                        ("Holm 5 %", holm(valeurs_p)),
                         ("Benjamini–Hochberg 5 %", benjamini_hochberg(valeurs_p))):
             comptes[nom].append(nb)
     return {nom: (statistics.fmean(nbs), 100 * sum(1 for x in nbs if x > 0) / len(nbs))
@@ -165,9 +184,9 @@ def retrait(magasins: list[tuple[int, int, int]]) -> list[float]:
 
 def gain_retrait(alea: random.Random, repetitions: int, ecart_type: float, taille) -> tuple:
     """MSE of the raw and the shrunk NPS against the true ones; true shares drawn from a
-    Dirichlet around the network's (0.35, 0.25, 0.40) whose strength gives the stores' true
-    NPS the standard deviation `ecart_type` (points)."""
-    moyenne = (0.35, 0.25, 0.40)
+    Dirichlet around the network's shares whose strength gives the stores' true NPS the
+    standard deviation `ecart_type` (points)."""
+    moyenne = RESEAU
     v = 10_000 * (moyenne[0] + moyenne[2] - (moyenne[0] - moyenne[2]) ** 2)
     force = v / ecart_type ** 2 - 1
     erreurs_brutes, erreurs_retrait = [], []

@@ -17,6 +17,8 @@ import pytest
 from support.lecture import requete
 
 FENETRE, MINIMUM, COUVERTURE, SEUIL = 12, 30, 6, 80.0  # the vars' defaults (dbt_project.yml)
+# A gap counts beyond its 99.8 % margin (var magasins_niveau_alerte): the 95 % margins × 3.09 / 1.96.
+ALERTE = 3.09 / 1.96
 
 
 def _mois(date: dt.date, decalage: int = 0) -> dt.date:
@@ -62,15 +64,15 @@ def segments_attendus(entrepot) -> dict[int, str]:
             continue
         nps, marge = _nps(notes[magasin])
         det, marge_det = _part(sum(1 for x in notes[magasin] if x <= 6), n)
-        sous = nps_reseau - nps > math.hypot(marge, marge_reseau)
-        dessus = nps - nps_reseau > math.hypot(marge, marge_reseau)
-        detracteurs = det - det_reseau > math.hypot(marge_det, marge_det_reseau)
+        sous = nps_reseau - nps > ALERTE * math.hypot(marge, marge_reseau)
+        dessus = nps - nps_reseau > ALERTE * math.hypot(marge, marge_reseau)
+        detracteurs = det - det_reseau > ALERTE * math.hypot(marge_det, marge_det_reseau)
         baisse = hausse = False
         moitie = (MINIMUM + 1) // 2
         if len(premiere[magasin]) >= moitie and len(derniere[magasin]) >= moitie:
             (nps_1, marge_1), (nps_2, marge_2) = _nps(premiere[magasin]), _nps(derniere[magasin])
-            baisse = nps_1 - nps_2 > math.hypot(marge_1, marge_2)
-            hausse = nps_2 - nps_1 > math.hypot(marge_1, marge_2)
+            baisse = nps_1 - nps_2 > ALERTE * math.hypot(marge_1, marge_2)
+            hausse = nps_2 - nps_1 > ALERTE * math.hypot(marge_1, marge_2)
         attendus[magasin] = ("a_suivre_de_pres" if sous or detracteurs else "en_recul" if baisse
                              else "en_progres" if hausse else "solides" if dessus
                              else "dans_la_norme")

@@ -1,10 +1,15 @@
 {#-
     The segment of every store at the end of every month, from its indicators over the rolling
     window. The rules are tried in the order of `segments_magasin.ordre`; a store takes the first
-    it meets. A gap counts only when it is larger than its 95 % margin of error, so that a store
-    is not judged on noise; under `magasins_reponses_minimum` responses it is not judged at all.
+    it meets. A gap counts only when it is larger than its margin of error at the alarm level
+    `magasins_niveau_alerte` (default 99.8 %: 3.09 standard errors, the funnel's alarm limit),
+    so that 84 stores judged every month raise well under one false alarm a month
+    (docs/statistiques.md); under `magasins_reponses_minimum` responses a store is not judged.
 -#}
 {%- set minimum = var('magasins_reponses_minimum') -%}
+{#- The 95 % margins (1.96 standard errors) scaled to the alarm level. -#}
+{%- set facteur = '(' ~ z_normal(var('magasins_niveau_alerte', '99.8')) ~ ' / '
+    ~ z_normal('95') ~ ')' -%}
 
 with
 
@@ -31,22 +36,25 @@ signaux as (
         mois_fin_fenetre,
         nb_mois_couverts,
         nb_reponses < {{ minimum }} as est_trop_peu_de_retours,
-        coalesce(-ecart_nps_reseau > marge_ecart_nps_reseau_95, false) as est_nps_sous_reseau,
-        coalesce(ecart_nps_reseau > marge_ecart_nps_reseau_95, false) as est_nps_au_dessus_reseau,
+        coalesce(-ecart_nps_reseau > marge_ecart_nps_reseau_95 * {{ facteur }}, false)
+            as est_nps_sous_reseau,
+        coalesce(ecart_nps_reseau > marge_ecart_nps_reseau_95 * {{ facteur }}, false)
+            as est_nps_au_dessus_reseau,
         coalesce(
-            ecart_pct_detracteurs_reseau > marge_ecart_pct_detracteurs_reseau_95, false
+            ecart_pct_detracteurs_reseau > marge_ecart_pct_detracteurs_reseau_95 * {{ facteur }},
+            false
         ) as est_detracteurs_au_dessus_reseau,
         -- A trend is read only when each half of the window holds half the minimum (rounded up).
         coalesce(
             nb_reponses_premiere_moitie >= {{ (minimum + 1) // 2 }}
             and nb_reponses_seconde_moitie >= {{ (minimum + 1) // 2 }}
-            and -tendance_nps > marge_tendance_nps_95,
+            and -tendance_nps > marge_tendance_nps_95 * {{ facteur }},
             false
         ) as est_nps_en_baisse,
         coalesce(
             nb_reponses_premiere_moitie >= {{ (minimum + 1) // 2 }}
             and nb_reponses_seconde_moitie >= {{ (minimum + 1) // 2 }}
-            and tendance_nps > marge_tendance_nps_95,
+            and tendance_nps > marge_tendance_nps_95 * {{ facteur }},
             false
         ) as est_nps_en_hausse
     from int_indicateurs_magasin_mensuels

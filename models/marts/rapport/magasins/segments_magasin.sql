@@ -5,6 +5,7 @@
 -#}
 {%- set fenetre = var('magasins_fenetre_mois') -%}
 {%- set minimum = var('magasins_reponses_minimum') -%}
+{%- set niveau = var('magasins_niveau_alerte', '99.8') | string | replace('.', ',') -%}
 
 with
 
@@ -26,29 +27,29 @@ definitions (ordre, code_segment, segment, est_a_surveiller, description) as (
     (
         2, 'a_suivre_de_pres', 'à suivre de près', true,
         'NPS plus bas que celui du réseau, ou part de détracteurs plus haute, d''un écart plus '
-        || 'grand que sa marge d''erreur à 95 % sur les {{ fenetre }} derniers mois.'
+        || 'grand que sa marge d''erreur à {{ niveau }} % sur les {{ fenetre }} derniers mois.'
     ),
     (
         3, 'en_recul', 'en recul', true,
         'NPS des {{ fenetre // 2 }} derniers mois plus bas que celui des mois précédents de '
-        || 'la fenêtre, d''un écart plus grand que sa marge d''erreur à 95 % (au moins '
+        || 'la fenêtre, d''un écart plus grand que sa marge d''erreur à {{ niveau }} % (au moins '
         || '{{ (minimum + 1) // 2 }} réponses dans chaque moitié).'
     ),
     (
         4, 'en_progres', 'en progrès', false,
         'NPS des {{ fenetre // 2 }} derniers mois plus haut que celui des mois précédents de '
-        || 'la fenêtre, d''un écart plus grand que sa marge d''erreur à 95 % (au moins '
+        || 'la fenêtre, d''un écart plus grand que sa marge d''erreur à {{ niveau }} % (au moins '
         || '{{ (minimum + 1) // 2 }} réponses dans chaque moitié).'
     ),
     (
         5, 'solides', 'solides', false,
         'NPS plus haut que celui du réseau, d''un écart plus grand que sa marge d''erreur à '
-        || '95 %, sur les {{ fenetre }} derniers mois.'
+        || '{{ niveau }} %, sur les {{ fenetre }} derniers mois.'
     ),
     (
         6, 'dans_la_norme', 'dans la norme du réseau', false,
         'Assez de réponses pour juger, mais aucun écart au réseau ni aucune tendance plus '
-        || 'grands que leur marge d''erreur à 95 %.'
+        || 'grands que leur marge d''erreur à {{ niveau }} %.'
     )
 ),
 
