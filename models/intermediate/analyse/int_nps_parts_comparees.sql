@@ -72,12 +72,12 @@ sommes as (
     inner join int_nps_parts_mensuelles
         on
             (
-                int_nps_parts_mensuelles.mois >= int_comparaisons_nps.debut_avant
-                and int_nps_parts_mensuelles.mois <= int_comparaisons_nps.fin_avant
+                int_comparaisons_nps.debut_avant <= int_nps_parts_mensuelles.mois
+                and int_comparaisons_nps.fin_avant >= int_nps_parts_mensuelles.mois
             )
             or (
-                int_nps_parts_mensuelles.mois >= int_comparaisons_nps.debut_apres
-                and int_nps_parts_mensuelles.mois <= int_comparaisons_nps.fin_apres
+                int_comparaisons_nps.debut_apres <= int_nps_parts_mensuelles.mois
+                and int_comparaisons_nps.fin_apres >= int_nps_parts_mensuelles.mois
             )
     group by
         int_comparaisons_nps.cle_comparaison,

@@ -64,7 +64,8 @@ reseau as (
 ),
 
 -- Between-store variance of the true figures: the raw figures' variance minus their mean
--- sampling variance (method of moments).
+-- sampling variance (method of moments); then the prior strengths (null when the stores differ
+-- no more than their noise).
 dispersion as (
     select
         var_pop(bruts.nps) - avg(reseau.variance_unitaire_nps / bruts.nb_reponses)
@@ -75,28 +76,32 @@ dispersion as (
     cross join reseau
 ),
 
+forces as (
+    select
+        case
+            when dispersion.variance_entre_nps > 0
+                then greatest(reseau.variance_unitaire_nps / dispersion.variance_entre_nps - 1, 0)
+        end as force_nps,
+        case
+            when dispersion.variance_entre_note > 0
+                then reseau.variance_intra_note / dispersion.variance_entre_note
+        end as force_note
+    from dispersion
+    cross join reseau
+),
+
 poids as (
     select
         bruts.*,
         reseau.nps as nps_reseau,
         reseau.note_moyenne as note_moyenne_reseau,
-        case
-            when dispersion.variance_entre_nps > 0
-                then bruts.nb_reponses / (bruts.nb_reponses + greatest(
-                    reseau.variance_unitaire_nps / dispersion.variance_entre_nps - 1, 0
-                ))
-            else 0
-        end as poids_retrait_nps,
-        case
-            when dispersion.variance_entre_note > 0
-                then bruts.nb_reponses / (
-                    bruts.nb_reponses + reseau.variance_intra_note / dispersion.variance_entre_note
-                )
-            else 0
-        end as poids_retrait_note
+        coalesce(bruts.nb_reponses / (bruts.nb_reponses + forces.force_nps), 0)
+            as poids_retrait_nps,
+        coalesce(bruts.nb_reponses / (bruts.nb_reponses + forces.force_note), 0)
+            as poids_retrait_note
     from bruts
     cross join reseau
-    cross join dispersion
+    cross join forces
 ),
 
 retraits as (

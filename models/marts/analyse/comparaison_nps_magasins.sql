@@ -84,10 +84,12 @@ mesures as (
 entonnoir as (
     select
         *,
-        {{ limite_entonnoir('nps_reseau', 'variance_unitaire_reseau', 'nb_reponses', '95', 'basse') }}
-            as limite_basse_95,
-        {{ limite_entonnoir('nps_reseau', 'variance_unitaire_reseau', 'nb_reponses', '95', 'haute') }}
-            as limite_haute_95,
+        {{ limite_entonnoir(
+            'nps_reseau', 'variance_unitaire_reseau', 'nb_reponses', '95', 'basse'
+        ) }} as limite_basse_95,
+        {{ limite_entonnoir(
+            'nps_reseau', 'variance_unitaire_reseau', 'nb_reponses', '95', 'haute'
+        ) }} as limite_haute_95,
         {{ limite_entonnoir(
             'nps_reseau', 'variance_unitaire_reseau', 'nb_reponses', '99.8', 'basse'
         ) }} as limite_basse_998,

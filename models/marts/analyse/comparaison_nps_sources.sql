@@ -44,8 +44,9 @@ paires as (
         source_a.nps - source_b.nps as ecart_nps,
         {{ z_normal('95') }} * sqrt(source_a.variance_nps + source_b.variance_nps)
             as marge_ecart_nps_95,
-        {{ z_ecart('source_a.nps - source_b.nps', 'source_a.variance_nps', 'source_b.variance_nps') }}
-            as z_ecart_nps
+        {{ z_ecart(
+            'source_a.nps - source_b.nps', 'source_a.variance_nps', 'source_b.variance_nps'
+        ) }} as z_ecart_nps
     from mesures as source_a
     inner join mesures as source_b
         on source_a.libelle_source < source_b.libelle_source

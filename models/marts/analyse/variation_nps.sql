@@ -109,8 +109,9 @@ final as (
         effets.effet_performance,
         {{ z_normal('95') }} * sqrt(nps.variance_nps_avant + nps.variance_nps_apres)
             as marge_variation_95,
-        {{ z_ecart('nps.nps_apres - nps.nps_avant', 'nps.variance_nps_avant', 'nps.variance_nps_apres') }}
-            as z_variation,
+        {{ z_ecart(
+            'nps.nps_apres - nps.nps_avant', 'nps.variance_nps_avant', 'nps.variance_nps_apres'
+        ) }} as z_variation,
         coalesce(abs({{ z_ecart(
             'nps.nps_apres - nps.nps_avant', 'nps.variance_nps_avant', 'nps.variance_nps_apres'
         ) }}) > {{ z_normal('95') }}, false) as est_variation_significative,

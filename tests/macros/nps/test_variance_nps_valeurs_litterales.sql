@@ -5,7 +5,8 @@
 -- effects of one part add up to the change of w × r. Returns one row per case that differs.
 with
 
-comptes (cas, nb_promoteurs, nb_detracteurs, nb_reponses, variance, marge, centre_ajuste,
+comptes (
+    cas, nb_promoteurs, nb_detracteurs, nb_reponses, variance, marge, centre_ajuste,
     marge_ajustee) as (
     values
     -- 100² × (0.5 + 0.2 − 0.3²); adjusted: p = 50.75 / 103, d = 20.75 / 103
@@ -29,8 +30,10 @@ ecarts as (
         'variance ou marge fausse' as ecart
     from comptes
     where
-        abs({{ variance_nps_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }}
-            - variance) > 1e-6
+        abs(
+            {{ variance_nps_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }}
+            - variance
+        ) > 1e-6
         or abs(round({{ marge_erreur_nps_depuis_comptes(
             'nb_promoteurs', 'nb_detracteurs', 'nb_reponses'
         ) }}, 4) - marge) > 1e-9
@@ -43,8 +46,10 @@ ecarts as (
         'intervalle de Wald ajuste faux' as ecart
     from comptes
     where
-        abs({{ nps_wald_ajuste_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }}
-            - centre_ajuste) > 1e-5
+        abs(
+            {{ nps_wald_ajuste_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }}
+            - centre_ajuste
+        ) > 1e-5
         or abs(round({{ marge_nps_wald_ajuste_depuis_comptes(
             'nb_promoteurs', 'nb_detracteurs', 'nb_reponses'
         ) }}, 4) - marge_ajustee) > 1e-9
@@ -55,8 +60,10 @@ ecarts as (
     from effets
     where
         abs({{ effet_mix('part_avant', 'part_apres', 'nps_avant', 'nps_apres') }} - mix) > 1e-9
-        or abs({{ effet_performance('part_avant', 'part_apres', 'nps_avant', 'nps_apres') }}
-            - performance) > 1e-9
+        or abs(
+            {{ effet_performance('part_avant', 'part_apres', 'nps_avant', 'nps_apres') }}
+            - performance
+        ) > 1e-9
         or abs(
             {{ effet_mix('part_avant', 'part_apres', 'nps_avant', 'nps_apres') }}
             + {{ effet_performance('part_avant', 'part_apres', 'nps_avant', 'nps_apres') }}

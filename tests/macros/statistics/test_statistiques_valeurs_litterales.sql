@@ -29,19 +29,31 @@ ecarts as (
     union all
     select
         cas,
-        'limite d''entonnoir fausse' as ecart
+        'limite d''entonnoir a 95 % fausse' as ecart
     from limites
     where
-        abs(round(case
-            when niveau = '95'
-                then {{ limite_entonnoir('cible', 'variance_unitaire', 'nb_reponses', '95', 'basse') }}
-            else {{ limite_entonnoir('cible', 'variance_unitaire', 'nb_reponses', '99.8', 'basse') }}
-        end, 4) - basse) > 1e-9
-        or abs(round(case
-            when niveau = '95'
-                then {{ limite_entonnoir('cible', 'variance_unitaire', 'nb_reponses', '95', 'haute') }}
-            else {{ limite_entonnoir('cible', 'variance_unitaire', 'nb_reponses', '99.8', 'haute') }}
-        end, 4) - haute) > 1e-9
+        niveau = '95' and (
+            abs(round({{ limite_entonnoir(
+                'cible', 'variance_unitaire', 'nb_reponses', '95', 'basse'
+            ) }}, 4) - basse) > 1e-9
+            or abs(round({{ limite_entonnoir(
+                'cible', 'variance_unitaire', 'nb_reponses', '95', 'haute'
+            ) }}, 4) - haute) > 1e-9
+        )
+    union all
+    select
+        cas,
+        'limite d''entonnoir a 99,8 % fausse' as ecart
+    from limites
+    where
+        niveau = '99.8' and (
+            abs(round({{ limite_entonnoir(
+                'cible', 'variance_unitaire', 'nb_reponses', '99.8', 'basse'
+            ) }}, 4) - basse) > 1e-9
+            or abs(round({{ limite_entonnoir(
+                'cible', 'variance_unitaire', 'nb_reponses', '99.8', 'haute'
+            ) }}, 4) - haute) > 1e-9
+        )
     union all
     select
         'quantiles' as cas,
