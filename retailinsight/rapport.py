@@ -4,7 +4,8 @@
 
 Every figure is read from the answer and report models of the warehouse (schemas `answers`
 and `rapport`): this code only lays them out, it computes no indicator. The section "Magasins
-à suivre" reads the segmentation models of `models/marts/rapport/magasins/`.
+à suivre" reads the segmentation models of `models/marts/rapport/magasins/`; the section
+"Pourquoi le NPS a bougé" the analysis models of `models/marts/analyse/` (schema `analyse_nps`).
 Plotly's JavaScript is inlined once in the page, so it opens from disk with no network.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import math
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -57,6 +59,24 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
                                   "order by ref_magasin, libelle_categorie",
         "stabilite": "select * from rapport.stabilite_segments_magasin order by horizon_mois",
         "frequence": "select * from rapport.frequence_rafraichissement_segments",
+        # Why the NPS moved: the latest month against the previous one, by axe and by part;
+        # the stores in the funnel over the latest window; the fair ranking.
+        "variation": "select * from analyse_nps.variation_nps where cle_comparaison = "
+                     "(select max_by(cle_comparaison, debut_apres) from analyse_nps.variation_nps "
+                     "where type_comparaison = 'mois') "
+                     "order by axe = 'source' desc, axe = 'categorie' desc, axe",
+        "decomposition": "select * from analyse_nps.decomposition_nps_parts "
+                         "where cle_comparaison = (select max_by(cle_comparaison, debut_apres) "
+                         "from analyse_nps.decomposition_nps_parts "
+                         "where type_comparaison = 'mois') order by axe, part",
+        "entonnoir": "select * from analyse_nps.comparaison_nps_magasins where mois_fin_fenetre = "
+                     "(select max(mois_fin_fenetre) from analyse_nps.comparaison_nps_magasins) "
+                     "and nb_reponses > 0 order by ref_magasin",
+        "limites_entonnoir": "select * from analyse_nps.limites_entonnoir_magasins "
+                             "where mois_fin_fenetre = (select max(mois_fin_fenetre) "
+                             "from analyse_nps.limites_entonnoir_magasins) order by nb_reponses",
+        "classement_equitable": "select * from analyse_nps.classement_magasins_equitable "
+                                "order by rang_nps_equitable, rang_nps, ref_magasin",
     }
     with connecter(entrepot) as base:
         return {nom: _lire(base, sql) for nom, sql in requetes.items()}
@@ -255,6 +275,80 @@ def figure_stabilite(lignes, frequence):
     return _mise_en_page(figure, "Stabilité de la segmentation d'un mois m au mois m + k", 440)
 
 
+AXES = {"source": "source", "categorie": "catégorie de retour", "departement": "département"}
+
+
+def figure_cascade(variations, parts):
+    """The latest month's change of NPS as a waterfall: the previous month's NPS, each part's
+    mix and performance effects (from `decomposition_nps_parts`), the month's NPS. One trace
+    per axe, a menu to switch; an effect beyond its 95 % margin is marked ★ and bold."""
+    figure = go.Figure()
+    for i, v in enumerate(variations):
+        x, y, mesures, textes = [f"NPS {v['debut_avant'].strftime('%m/%Y')}"], [v["nps_avant"]], \
+            ["absolute"], [_nb(v["nps_avant"])]
+        for p in (p for p in parts if p["axe"] == v["axe"]):
+            for effet, nom in (("mix", "mix"), ("performance", "perf.")):
+                significatif = p[f"est_effet_{effet}_significatif"]
+                valeur = p[f"effet_{effet}"]
+                x.append(f"{'★ ' if significatif else ''}{nom} : {p['part']}")
+                y.append(valeur)
+                mesures.append("relative")
+                texte = _nb(valeur, 1, True)
+                textes.append(f"<b>{texte}</b>" if significatif else texte)
+        x.append(f"NPS {v['debut_apres'].strftime('%m/%Y')}")
+        y.append(v["nps_apres"])
+        mesures.append("total")
+        textes.append(_nb(v["nps_apres"]))
+        figure.add_waterfall(
+            x=x, y=y, measure=mesures, text=textes, textposition="outside",
+            name=AXES.get(v["axe"], v["axe"]), visible=(i == 0),
+            increasing=dict(marker=dict(color=VERT)), decreasing=dict(marker=dict(color=ROUGE)),
+            totals=dict(marker=dict(color=BLEU)), connector=dict(line=dict(color=GRIS)),
+            hovertemplate="%{x} : %{y:+.2f}<extra></extra>")
+    figure.update_layout(
+        showlegend=False, yaxis=dict(title="NPS (points)"),
+        updatemenus=[dict(type="buttons", direction="right", x=1, y=1.2, xanchor="right",
+                          buttons=[dict(label=f"par {AXES.get(v['axe'], v['axe'])}",
+                                        method="update",
+                                        args=[{"visible": [j == i
+                                                           for j in range(len(variations))]}])
+                                   for i, v in enumerate(variations)])])
+    figure.update_xaxes(tickangle=-35)
+    _mise_en_page(figure, "Pourquoi le NPS a bougé : mix et performance", 540)
+    return figure.update_layout(margin=dict(t=110))
+
+
+def figure_entonnoir(magasins, limites):
+    """Stores' NPS against their responses, with the funnel limits at 95 % and 99.8 %."""
+    figure = go.Figure()
+    n = [l["nb_reponses"] for l in limites]
+    for cle, nom, style in (("limite_haute_998", "limite à 99,8 % (alerte)", "solid"),
+                            ("limite_haute_95", "limite à 95 %", "dash"),
+                            ("limite_basse_95", None, "dash"),
+                            ("limite_basse_998", None, "solid")):
+        figure.add_scatter(x=n, y=[l[cle] for l in limites], mode="lines", name=nom or cle,
+                           showlegend=nom is not None, hoverinfo="skip",
+                           line=dict(color=ROUGE if "998" in cle else ORANGE, dash=style))
+    figure.add_scatter(x=n, y=[l["nps_reseau"] for l in limites], mode="lines",
+                       name="NPS du réseau", line=dict(color=GRIS), hoverinfo="skip")
+    figure.add_scatter(
+        x=[m["nb_reponses"] for m in magasins], y=[m["nps"] for m in magasins], mode="markers",
+        name="magasins",
+        marker=dict(size=9, color=[ROUGE if m["est_alerte"] else BLEU
+                                   if m["position_entonnoir"] == "dans les limites" else ORANGE
+                                   for m in magasins]),
+        text=[f"magasin {m['ref_magasin']} : NPS {_nb(m['nps'])} sur {m['nb_reponses']} réponses, "
+              f"{m['position_entonnoir']}" for m in magasins],
+        hovertemplate="%{text}<extra></extra>")
+    figure.update_layout(legend=dict(orientation="h", y=-0.2))
+    tailles = [m["nb_reponses"] for m in magasins] or [1]
+    figure.update_xaxes(title="réponses sur la fenêtre (échelle logarithmique)", type="log",
+                        range=[math.log10(max(1, min(tailles) / 2)),
+                               math.log10(max(tailles) * 1.3)])
+    figure.update_yaxes(title="NPS (points)", range=[-105, 105])
+    return _mise_en_page(figure, "Entonnoir des magasins : NPS selon le nombre de réponses", 480)
+
+
 def _frequence_en_clair(f) -> str:
     """The recommended refresh interval as the model gives it, in a sentence."""
     if f["intervalle_recommande_mois"] is None:
@@ -287,6 +381,85 @@ def _table(lignes, colonnes) -> str:
     corps = "".join("<tr>" + "".join(f"<td>{html.escape(str(f(l)))}</td>" for _, f in colonnes)
                     + "</tr>" for l in lignes)
     return f"<table><thead><tr>{tete}</tr></thead><tbody>{corps}</tbody></table>"
+
+
+def _pourquoi(modeles, cascade: str, entonnoir: str) -> str:
+    """The section « Pourquoi le NPS a bougé »: the month's change and its parts, the funnel,
+    the fair ranking beside the raw one (every figure read from models/marts/analyse/)."""
+    variations = modeles["variation"]
+    if not variations:
+        return ('<section id="pourquoi-nps"><h2>Pourquoi le NPS a bougé</h2><p>Moins de deux '
+                "mois de retours : pas encore de variation à expliquer.</p></section>")
+    v = variations[0]
+    effets = [("Axe", lambda l: AXES.get(l["axe"], l["axe"])),
+              ("Effet de mix", lambda l: _nb(l["effet_mix"], 2, True)),
+              ("Effet de performance", lambda l: _nb(l["effet_performance"], 2, True)),
+              ("Variation du NPS", lambda l: _nb(l["variation_nps"], 2, True)),
+              ("Parts au-delà de leur marge (mix / perf.)",
+               lambda l: f"{l['nb_effets_mix_significatifs']} / "
+                         f"{l['nb_effets_performance_significatifs']}")]
+    alertes = [m for m in modeles["entonnoir"] if m["est_alerte"]]
+    classement = modeles["classement_equitable"]
+    poids = [l["poids_retrait_nps"] for l in classement]
+    if not classement:
+        pourquoi_differents = ""
+    elif max(poids) == 0:
+        pourquoi_differents = (
+            "Les NPS des magasins ne s'écartent pas plus les uns des autres que le hasard ne le "
+            "ferait avec autant de réponses : le classement équitable les ramène tous au NPS du "
+            f"réseau ({_nb(classement[0]['nps_reseau'])}), ex æquo. Le classement brut, lui, ne "
+            "mesure ici que du bruit : ne pas en tirer de palmarès.")
+    else:
+        pourquoi_differents = (
+            "Le classement équitable ramène le NPS de chaque magasin vers celui du réseau "
+            f"({_nb(classement[0]['nps_reseau'])}), d'autant plus qu'il a peu de réponses : "
+            f"il garde entre {_nb(100 * min(poids), 0)} % et {_nb(100 * max(poids), 0)} % de son "
+            "propre chiffre (poids). Un magasin qui brille sur quelques réponses descend ; un "
+            "magasin régulier sur beaucoup de réponses monte.")
+    colonnes = [("Rang équitable", lambda l: l["rang_nps_equitable"]),
+                ("Rang brut (NPS)", lambda l: l["rang_nps"]),
+                ("Magasin", lambda l: l["ref_magasin"]),
+                ("Commune", lambda l: l["libelle_commune"]),
+                ("Réponses", lambda l: l["nb_reponses"]),
+                ("NPS brut", lambda l: _nb(l["nps"])),
+                ("Poids", lambda l: f"{_nb(100 * l['poids_retrait_nps'], 0)} %"),
+                ("NPS équitable", lambda l: _nb(l["nps_equitable"])),
+                ("Rang note (q10)", lambda l: l["rang_note_moyenne"]),
+                ("Rang note équitable", lambda l: l["rang_note_moyenne_equitable"])]
+    colonnes_alertes = [("Magasin", lambda l: l["ref_magasin"]),
+                        ("Réponses", lambda l: l["nb_reponses"]),
+                        ("NPS", lambda l: _nb(l["nps"])),
+                        ("Position", lambda l: l["position_entonnoir"]),
+                        ("z contre le reste du réseau",
+                         lambda l: _nb(l["z_reste_reseau"], 2, True))]
+    bruit = ("plus grande que sa marge d'erreur à 95 % : un vrai mouvement"
+             if v["est_variation_significative"] else
+             "dans sa marge d'erreur à 95 % : elle peut venir du hasard")
+    return f"""<section id="pourquoi-nps" data-variation="{v['variation_nps']!r}"
+data-nps-avant="{v['nps_avant']!r}" data-nps-apres="{v['nps_apres']!r}">
+<h2>Pourquoi le NPS a bougé</h2>
+<p>De {v['debut_avant'].strftime('%m/%Y')} à {v['debut_apres'].strftime('%m/%Y')}, le NPS passe de
+{_nb(v['nps_avant'])} à {_nb(v['nps_apres'])} : <strong>{_nb(v['variation_nps'], 1, True)}
+points</strong> (± {_nb(v['marge_variation_95'])}), une variation {bruit}. Sur chaque axe, elle se
+partage exactement en un <strong>effet de mix</strong> (la part des réponses venant de chaque
+source, catégorie ou département a changé) et un <strong>effet de performance</strong> (le NPS a
+changé à l'intérieur de chacun) : agir sur la performance, c'est agir là où elle a bougé.</p>
+{_table(variations, effets)}
+{cascade}<p class="note">★ et chiffre en gras : effet plus grand que sa marge d'erreur à 95 %.
+Boutons : découper la variation par source, par catégorie de retour ou par département.</p>
+<h3>Magasins face au réseau : l'entonnoir</h3>
+<p>Chaque point est un magasin sur la fenêtre de la segmentation. Les courbes marquent ce que le
+hasard seul produit autour du NPS du réseau pour un magasin de cette taille : un magasin hors
+des limites à 95 % est inhabituel, un magasin hors des limites à 99,8 % est une alerte (sur 84
+magasins sans vraie différence, moins d'une fausse alerte par mois).
+{"Alertes : " + str(len(alertes)) + "." if alertes else "Aucune alerte sur cette fenêtre."}</p>
+{_table(alertes, colonnes_alertes) if alertes else ""}
+{entonnoir}
+<h3>Classement équitable des magasins</h3>
+<p>{pourquoi_differents} Les classements des questions q10 (note moyenne) et q13 (nombre de
+retours) restent ceux demandés ; celui-ci les complète.</p>
+{_table(classement[:10], colonnes)}
+</section>"""
 
 
 STYLE = """
@@ -324,6 +497,8 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
         figure_carte_segments(modeles["segmentation"], modeles["segments"]),
         figure_segments_departements(modeles["segments_departements"], modeles["segments"]),
         figure_stabilite(modeles["stabilite"], modeles["frequence"][0]),
+        figure_cascade(modeles["variation"], modeles["decomposition"]),
+        figure_entonnoir(modeles["entonnoir"], modeles["limites_entonnoir"]),
     ]
     blocs = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config=CONFIG,
                        div_id=f"figure-{i}") for i, f in enumerate(figures)]
@@ -365,6 +540,7 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
     colonnes_segments = [("Segment", lambda l: l["segment"]),
                          ("Règle", lambda l: l["description"]),
                          ("Magasins", lambda l: l["nb_magasins"])]
+    pourquoi = _pourquoi(modeles, blocs[9], blocs[10])
     fenetre = (f"{modeles['segmentation'][0]['mois_debut_fenetre'].strftime('%m/%Y')} à "
                f"{modeles['segmentation'][0]['mois_fin_fenetre'].strftime('%m/%Y')}"
                if modeles["segmentation"] else "—")
@@ -374,7 +550,8 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
 <title>BestMarket — NPS et retours clients</title><style>{STYLE}</style></head>
 <body><header><h1>BestMarket — NPS et retours clients</h1>
 <div>Rapport généré le {maintenant.strftime("%d/%m/%Y à %H:%M")} à partir de l'entrepôt
-RetailInsight360 (modèles testés des schémas <code>answers</code> et <code>rapport</code>).</div>
+RetailInsight360 (modèles testés des schémas <code>answers</code>, <code>rapport</code> et
+<code>analyse_nps</code>).</div>
 </header><main>
 {VIDE if not g['nb_reponses'] else ""}<div class="kpis">
 <div class="kpi"><div>NPS global</div>
@@ -409,7 +586,8 @@ incertain pour être lu.</p></section>
 <section id="magasins-a-suivre"><h2>Magasins à suivre</h2>
 <p>Segmentation des magasins sur les {frequence['fenetre_mois']} derniers mois de données
 ({fenetre}). Un écart au réseau ou une tendance ne compte que s'il dépasse sa marge d'erreur
-à 95 % ; un magasin qui a trop peu de réponses n'est jamais jugé. Les règles sont appliquées
+à 99,8 % (3,09 écarts-types : sur 84 magasins sans vraie différence, moins d'une fausse alerte
+par mois) ; un magasin qui a trop peu de réponses n'est jamais jugé. Les règles sont appliquées
 dans l'ordre du tableau : chaque magasin est dans un seul segment.</p>
 {_table(modeles["segments"], colonnes_segments)}
 <h3>Les magasins à suivre ({len(a_surveiller)}) et pourquoi</h3>
@@ -425,6 +603,7 @@ magasins qui gardent leur segment (tous, et parmi ceux jugés aux deux dates) et
 ajusté (1 = même partition, 0 = pas mieux que le hasard). La fréquence recommandée est le plus
 grand k pour lequel la part reste au-dessus du seuil à tous les horizons jusqu'à k.</p>
 </section>
+{pourquoi}
 <p class="note">NPS = (notes 9–10 − notes 0–6) / nombre de notes × 100, de −100 à +100.
 Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Aucun chiffre n'est recalculé par ce rapport.</p>
 </main></body></html>

@@ -1,6 +1,7 @@
 """The report and the docs site in headless Chromium (Debian's package): each page loads with
-no console error and no request leaving the machine, a screenshot is kept, and the global NPS
-shown on the report equals the global NPS answer model."""
+no console error and no request leaving the machine, a screenshot is kept, the global NPS
+shown on the report equals the global NPS answer model, and the waterfalls of « Pourquoi le NPS
+a bougé » add up to the model's change."""
 
 import functools
 import http.server
@@ -52,6 +53,10 @@ def ouvrir(url: str, capture: Path, attendre_ms: int = 2500):
             "nps": page.get_attribute("#nps-global", "data-valeur")
             if page.query_selector("#nps-global") else None,
             "texte": page.inner_text("body"),
+            # The waterfalls of « Pourquoi le NPS a bougé » as Plotly drew them.
+            "cascade": page.evaluate(
+                "() => { const s = document.querySelector('#pourquoi-nps .js-plotly-plot');"
+                " return s ? s.data.map(t => [t.y, t.measure]) : null; }"),
         }
         navigateur.close()
     return valeurs, erreurs, requetes_echouees, sorties
@@ -67,8 +72,17 @@ def test_rapport_dans_chromium(entrepot_echantillon, tmp_path):
     assert float(valeurs["nps"]) == nps
     assert f"{nps:.1f}".replace(".", ",") in valeurs["texte"]
     for titre in ("NPS par mois", "NPS par source", "Carte des magasins",
-                  "Classement des départements", "Note moyenne par typologie"):
+                  "Classement des départements", "Note moyenne par typologie",
+                  "Pourquoi le NPS a bougé", "Classement équitable des magasins"):
         assert titre in valeurs["texte"]
+    # Each waterfall's parts add up to the model's change of the month (its total bar).
+    variations = requete(entrepot_echantillon, """
+        select variation_nps from analyse_nps.variation_nps
+        where debut_apres = (select max(debut_apres) from analyse_nps.variation_nps
+                             where type_comparaison = 'mois') and type_comparaison = 'mois'""")
+    assert valeurs["cascade"] and len(valeurs["cascade"]) == len(variations) == 3
+    for (variation,), (y, mesures) in zip(variations, valeurs["cascade"]):
+        assert abs(sum(v for v, m in zip(y, mesures) if m == "relative") - variation) < 1e-9
     assert (CAPTURES / "rapport.png").stat().st_size > 50_000
 
 

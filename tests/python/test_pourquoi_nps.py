@@ -175,3 +175,30 @@ def test_classement_equitable_egal_au_calcul_independant(entrepot_reel):
     top = {m for (m,) in requete(entrepot_reel, "select ref_magasin "
                                                 "from answers.top_magasins_note_moyenne")}
     assert top == {m for m, *_, rang in lignes if rang <= 5}
+
+
+def test_rapport_montre_pourquoi_le_nps_a_bouge(entrepot_echantillon):
+    """The report's section, without a browser: the waterfall of every axe starts at the
+    previous month's NPS and its parts add up to the model's change (so its total bar, which
+    Plotly sums itself, is the month's NPS); the funnel and the fair ranking are shown."""
+    from retailinsight.rapport import construire, figure_cascade, lire_modeles
+
+    modeles = lire_modeles(entrepot_echantillon)
+    variations = {v["axe"]: v for v in modeles["variation"]}
+    assert set(variations) == set(AXES)
+    figure = figure_cascade(modeles["variation"], modeles["decomposition"])
+    assert len(figure.data) == 3
+    for trace in figure.data:
+        v = next(v for v in variations.values() if trace.name.startswith(
+            {"source": "source", "categorie": "catégorie", "departement": "département"}[v["axe"]]))
+        relatifs = [y for y, m in zip(trace.y, trace.measure) if m == "relative"]
+        assert trace.measure[0] == "absolute" and trace.measure[-1] == "total"
+        assert trace.y[0] == v["nps_avant"]
+        assert abs(sum(relatifs) - v["variation_nps"]) < 1e-9
+        assert abs(trace.y[0] + sum(relatifs) - v["nps_apres"]) < 1e-9
+    page = construire(modeles)
+    assert "Pourquoi le NPS a bougé" in page and "Entonnoir des magasins" in page
+    assert f'data-variation="{variations["source"]["variation_nps"]!r}"' in page
+    assert "Classement équitable des magasins" in page
+    premier = modeles["classement_equitable"][0]
+    assert f"<td>{premier['libelle_commune']}</td>" in page.replace("&#x27;", "'")
