@@ -15,7 +15,7 @@ library):
    is estimated by the method of moments, exactly as `classement_magasins_equitable` does) than
    that of the raw NPS? Target: at least 20 % lower.
 
-    .venv/bin/python benchmarks/simulation_nps.py            # prints the tables (about 1 min)
+    .venv/bin/python benchmarks/simulation_nps.py            # prints the tables (about 10 s)
     .venv/bin/python benchmarks/simulation_nps.py --rapide   # 10 times fewer draws
 
 The formulas below are those of the macros (`variance_nps_depuis_comptes`,
