@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import requete
+from support.lecture import requete
 
 Z_95, Z_998 = 1.96, 3.09
 AXES = {"source": "libelle_source", "categorie": "libelle_categorie",
