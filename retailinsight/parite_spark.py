@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMAS = ("staging", "intermediate", "marts", "answers", "rapport", "reference")
+SCHEMAS = ("staging", "intermediate", "marts", "answers", "rapport", "analyse_nps", "reference")
 EXCLUES = ("empreinte_contenu", "date_chargement")
 TOLERANCE = 1e-9
 
