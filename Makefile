@@ -62,7 +62,7 @@ lint: $(BIN)/.installed-dev
 	$(BIN)/dbt parse
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
-# The Spark target (issue 12): dbt-spark and pyspark in the same virtualenv, a Java runtime
+# The Spark target: dbt-spark and pyspark in the same virtualenv, a Java runtime
 # and Debian's SQLite JDBC driver (the jar that profiles.yml's spark.jars names).
 SQLITE_JDBC := /usr/share/java/sqlite-jdbc.jar
 JAVA := /usr/bin/java
