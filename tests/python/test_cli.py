@@ -190,6 +190,9 @@ def test_profil_memes_defauts_que_les_reglages():
     for variable, defaut in defauts.items():
         reglage = next(r for r in reglages.TOUS if r.variable == variable)
         assert defaut == reglage.defaut, variable
+    # The Spark sources' macro (Jinja, no Python either) names the bundled sample's folder.
+    macro = (RACINE / "macros" / "sources" / "preparer_sources_brutes.sql").read_text()
+    assert re.findall(r"~ '([a-z/]+)' -%}", macro) == [reglages.ECHANTILLON]
 
 
 def test_reglages_definis_une_fois():
