@@ -472,7 +472,8 @@ def bench(ctx: typer.Context):
     """Run the benchmark; it rewrites BENCHMARKS.md.
 
     benchmarks.banc; arguments go to it (`bestmarket bench --tailles 10000`). Takes minutes
-    to hours."""
+    to hours. Needs the development install (`make test` or `make lint` makes it): its floor
+    script reads CSVs with DuckDB's encodings extension."""
     _terminer(_executer([sys.executable, "-m", "benchmarks.banc", *ctx.args],
                         cwd=reglages.RACINE))
 
