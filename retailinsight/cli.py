@@ -531,7 +531,8 @@ def env_use(
 
     The environment is created, or changed, by the paths given."""
     try:
-        env = environnements.choisir(nom, dossier_brut, entrepot)
+        env = environnements.choisir(nom, environnements.depuis_ici(dossier_brut),
+                                     environnements.depuis_ici(entrepot))
     except environnements.EnvironnementInconnu as erreur:
         console.print(f"error: {erreur}", markup=False, highlight=False)
         raise typer.Exit(2)

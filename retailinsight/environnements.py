@@ -47,7 +47,7 @@ class Environnement:
         and keeps its parse state), joined to the project folder otherwise."""
         if Path(valeur).is_absolute() or Path.cwd().resolve() == RACINE:
             return valeur
-        return str(RACINE / valeur)
+        return os.path.normpath(RACINE / valeur)
 
     def variables(self) -> dict[str, str]:
         return {reglages.DOSSIER_BRUT.variable: self.chemin(self.dossier_brut),
@@ -56,6 +56,14 @@ class Environnement:
 
 ECHANTILLON = Environnement(reglages.ENVIRONNEMENT_DEFAUT, reglages.ECHANTILLON,
                             reglages.ENTREPOT.defaut)
+
+
+def depuis_ici(chemin: str | None) -> str | None:
+    """A path the user typed, relative to the folder they typed it in, as the file keeps it:
+    relative to the project folder (absolute paths are kept as they are)."""
+    if chemin is None or Path(chemin).is_absolute():
+        return chemin
+    return os.path.relpath(Path.cwd() / chemin, RACINE)
 
 
 def fichier() -> Path:

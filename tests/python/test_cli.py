@@ -73,6 +73,25 @@ def test_refresh_verrouille_sort_en_75(tmp_path):
     assert entrepot.read_bytes() == b"inchange"
 
 
+def test_env_use_lit_les_chemins_depuis_le_dossier_courant(tmp_path):
+    """Paths given to `env use` from outside the project are read from where they were typed,
+    and every later command, wherever it runs, gets those same folders."""
+    (tmp_path / "brut").mkdir()
+    env = environnement_cli(tmp_path)
+    choix = bestmarket("env", "use", "loin", "--raw-dir", "brut", "--warehouse",
+                       "w/loin.duckdb", env=env, cwd=tmp_path)
+    assert choix.returncode == 0 and "does not exist" not in choix.stderr, choix.stderr
+    for dossier in (tmp_path, RACINE):
+        montre = bestmarket("env", "show", env=env, cwd=dossier).stdout
+        attendus = {f"BESTMARKET_RAW_DIR={tmp_path / 'brut'}",
+                    f"BESTMARKET_WAREHOUSE={tmp_path / 'w' / 'loin.duckdb'}"}
+        if dossier == RACINE:  # written as the file keeps them, relative to the project
+            attendus = {f"BESTMARKET_RAW_DIR={os.path.relpath(tmp_path / 'brut', RACINE)}",
+                        "BESTMARKET_WAREHOUSE="
+                        + os.path.relpath(tmp_path / "w" / "loin.duckdb", RACINE)}
+        assert attendus <= set(l.split("  #")[0] for l in montre.splitlines()), montre
+
+
 def test_environnement_nomme_suivi_par_les_commandes(tmp_path, entrepot_echantillon):
     """Once `env use reel` has chosen a warehouse, the summary and the report read it with no
     variable set; a variable the caller sets still wins; an unknown name is a usage error."""
