@@ -132,8 +132,8 @@ def fausses_alertes(alea: random.Random, mois: int, taille) -> dict:
         ent_95, ent_998, valeurs_p = 0, 0, []
         for n, pro, det, moitie_1, moitie_2 in magasins:
             nps = 100 * (pro - det) / n
-            # The stores to watch: NPS below the network's (the store included), or detractor
-            # share above it, or NPS down between the window's halves, beyond the gap's margin
+            # The stores to watch: NPS below the network's (before: the store included), or
+            # detractor share above it, or NPS down between the window's halves, beyond the gap's margin
             # (1.96 before, 3.09 now); under 30 responses, never judged.
             erreur = math.sqrt(variance_nps(pro, det, n) / n + v_res / n_res)
             part = det / n
@@ -142,16 +142,22 @@ def fausses_alertes(alea: random.Random, mois: int, taille) -> dict:
             tendance = 100 * (p2 - d2) / n2 - 100 * (p1 - d1) / n1
             erreur_tendance = math.sqrt(variance_nps(p1, d1, n1) / n1
                                         + variance_nps(p2, d2, n2) / n2)
-            for z in a_suivre:
-                a_suivre[z] += n >= 30 and (
-                    nps_res - nps > z * erreur or 100 * (part - det_res) > z * erreur_det
-                    or (min(n1, n2) >= 15 and -tendance > z * erreur_tendance))
+            # Now (99.8 %) against the rest of the network, the store left out.
+            n_r, p_r, d_r = n_res - n, p_res - pro, d_res - det
+            nps_r, det_r = 100 * (p_r - d_r) / n_r, d_r / n_r
+            erreur_r = math.sqrt(variance_nps(pro, det, n) / n + variance_nps(p_r, d_r, n_r) / n_r)
+            erreur_det_r = 100 * math.sqrt(part * (1 - part) / n + det_r * (1 - det_r) / n_r)
+            a_suivre[Z_95] += n >= 30 and (
+                nps_res - nps > Z_95 * erreur or 100 * (part - det_res) > Z_95 * erreur_det
+                or (min(n1, n2) >= 15 and -tendance > Z_95 * erreur_tendance))
+            a_suivre[Z_998] += n >= 30 and (
+                nps_r - nps > Z_998 * erreur_r or 100 * (part - det_r) > Z_998 * erreur_det_r
+                or (min(n1, n2) >= 15 and -tendance > Z_998 * erreur_tendance))
             # Funnel: the store's NPS against the network's, with the network's spread at n.
             z_ent = (nps - nps_res) / math.sqrt(v_res / n)
             ent_95 += abs(z_ent) > Z_95
             ent_998 += abs(z_ent) > Z_998
             # Store against the rest of the network (independent samples), for Holm and BH.
-            n_r, p_r, d_r = n_res - n, p_res - pro, d_res - det
             ecart = nps - 100 * (p_r - d_r) / n_r
             valeurs_p.append(p_bilaterale(ecart / math.sqrt(
                 variance_nps(pro, det, n) / n + variance_nps(p_r, d_r, n_r) / n_r)))

@@ -53,20 +53,22 @@ def segments_attendus(entrepot) -> dict[int, str]:
         if debut <= _mois(date) <= fin:
             notes[magasin].append(note)
             (derniere if _mois(date) >= seconde else premiere)[magasin].append(note)
-    toutes = [x for liste in notes.values() for x in liste]
-    nps_reseau, marge_reseau = _nps(toutes)
-    det_reseau, marge_det_reseau = _part(sum(1 for x in toutes if x <= 6), len(toutes))
     attendus = {}
     for magasin in magasins:
         n = len(notes[magasin])
         if n < MINIMUM:
             attendus[magasin] = "trop_peu_de_retours"
             continue
+        # Compared with the rest of the network: every other store's notes of the window.
+        reste = [x for autre, liste in notes.items() if autre != magasin for x in liste]
+        nps_reste, marge_reste = _nps(reste)
+        det_reste, marge_det_reste = _part(sum(1 for x in reste if x <= 6), len(reste))
         nps, marge = _nps(notes[magasin])
         det, marge_det = _part(sum(1 for x in notes[magasin] if x <= 6), n)
-        sous = nps_reseau - nps > ALERTE * math.hypot(marge, marge_reseau)
-        dessus = nps - nps_reseau > ALERTE * math.hypot(marge, marge_reseau)
-        detracteurs = det - det_reseau > ALERTE * math.hypot(marge_det, marge_det_reseau)
+        sous = bool(reste) and nps_reste - nps > ALERTE * math.hypot(marge, marge_reste)
+        dessus = bool(reste) and nps - nps_reste > ALERTE * math.hypot(marge, marge_reste)
+        detracteurs = bool(reste) and (det - det_reste
+                                       > ALERTE * math.hypot(marge_det, marge_det_reste))
         baisse = hausse = False
         moitie = (MINIMUM + 1) // 2
         if len(premiere[magasin]) >= moitie and len(derniere[magasin]) >= moitie:

@@ -201,7 +201,27 @@ indicateurs as (
         {{ pourcentage('reseau.nb_detracteurs', 'reseau.nb_reponses') }}
             as pct_detracteurs_reseau,
         {{ marge_erreur_part_depuis_comptes('reseau.nb_detracteurs', 'reseau.nb_reponses') }}
-            as marge_pct_detracteurs_reseau_95
+            as marge_pct_detracteurs_reseau_95,
+        -- The rest of the network (the store left out): what a store is compared with, so
+        -- that the two samples of each gap are independent.
+        {{ nps_depuis_comptes(
+            '(reseau.nb_promoteurs - sommes.nb_promoteurs)',
+            '(reseau.nb_detracteurs - sommes.nb_detracteurs)',
+            '(reseau.nb_reponses - sommes.nb_reponses)'
+        ) }} as nps_reste_reseau,
+        {{ marge_erreur_nps_depuis_comptes(
+            '(reseau.nb_promoteurs - sommes.nb_promoteurs)',
+            '(reseau.nb_detracteurs - sommes.nb_detracteurs)',
+            '(reseau.nb_reponses - sommes.nb_reponses)'
+        ) }} as marge_nps_reste_reseau_95,
+        {{ pourcentage(
+            '(reseau.nb_detracteurs - sommes.nb_detracteurs)',
+            '(reseau.nb_reponses - sommes.nb_reponses)'
+        ) }} as pct_detracteurs_reste_reseau,
+        {{ marge_erreur_part_depuis_comptes(
+            '(reseau.nb_detracteurs - sommes.nb_detracteurs)',
+            '(reseau.nb_reponses - sommes.nb_reponses)'
+        ) }} as marge_pct_detracteurs_reste_reseau_95
     from sommes
     inner join reseau
         on sommes.mois_fin_fenetre = reseau.mois_fin_fenetre
@@ -213,12 +233,13 @@ final as (
         nps_seconde_moitie - nps_premiere_moitie as tendance_nps,
         sqrt(power(marge_nps_premiere_moitie_95, 2) + power(marge_nps_seconde_moitie_95, 2))
             as marge_tendance_nps_95,
-        nps - nps_reseau as ecart_nps_reseau,
-        sqrt(power(marge_erreur_95, 2) + power(marge_nps_reseau_95, 2))
+        nps - nps_reste_reseau as ecart_nps_reseau,
+        sqrt(power(marge_erreur_95, 2) + power(marge_nps_reste_reseau_95, 2))
             as marge_ecart_nps_reseau_95,
-        pct_detracteurs - pct_detracteurs_reseau as ecart_pct_detracteurs_reseau,
-        sqrt(power(marge_pct_detracteurs_95, 2) + power(marge_pct_detracteurs_reseau_95, 2))
-            as marge_ecart_pct_detracteurs_reseau_95
+        pct_detracteurs - pct_detracteurs_reste_reseau as ecart_pct_detracteurs_reseau,
+        sqrt(
+            power(marge_pct_detracteurs_95, 2) + power(marge_pct_detracteurs_reste_reseau_95, 2)
+        ) as marge_ecart_pct_detracteurs_reseau_95
     from indicateurs
 )
 
