@@ -2,7 +2,9 @@
     Every store's indicators over a rolling window of `magasins_fenetre_mois` months, for each
     month of the history: the window ending at month m covers the months m − (window − 1) to m.
     Feedback is summed per store and month first (one pass over the fact), then over the
-    window, so the fact is never repeated once per window.
+    window, so the fact is never repeated once per window. A store's gaps are to the rest of
+    the network (every other store of the same window), so that the two samples of each gap
+    are independent; `nps_reseau` is the whole network's, for display.
 -#}
 {%- set fenetre = var('magasins_fenetre_mois') -%}
 {%- set seconde_moitie = fenetre // 2 -%}
@@ -202,8 +204,6 @@ indicateurs as (
             as pct_detracteurs_reseau,
         {{ marge_erreur_part_depuis_comptes('reseau.nb_detracteurs', 'reseau.nb_reponses') }}
             as marge_pct_detracteurs_reseau_95,
-        -- The rest of the network (the store left out): what a store is compared with, so
-        -- that the two samples of each gap are independent.
         {{ nps_depuis_comptes(
             '(reseau.nb_promoteurs - sommes.nb_promoteurs)',
             '(reseau.nb_detracteurs - sommes.nb_detracteurs)',
