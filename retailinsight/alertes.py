@@ -551,13 +551,14 @@ def page(digest: Digest) -> str:
 <h2>Nouvelles alertes ({len(digest.nouvelles)})</h2>
 {_items(digest.nouvelles, "Aucune nouvelle alerte.")}
 <h2>Alertes closes ({len(digest.closes)})</h2>
-{_items(digest.closes, "Aucune alerte close : la condition n'a cessé nulle part.")}
+{_items(digest.closes, "Aucune alerte close.")}
 <h2 class="retard">En retard : ouvertes depuis plus de {heures} h, non traitées ({len(digest.en_retard)})</h2>
 {_items(digest.en_retard, "Aucune alerte en retard.", retard=True)}
 <p>Alertes encore ouvertes : {len(digest.ouvertes)} (dont {vues} vues, {traitees} traitées).</p>
 <footer>Une alerte est levée une fois, tant que sa condition tient, et close quand elle cesse.
-Pour la marquer vue ou traitée : <code>bestmarket alerts ack IDENTIFIANT --by NOM --state
-handled --note "..."</code> (l'équipe data). Ce message ne contient aucun retour client.</footer>
+Pour marquer une alerte vue ou traitée (ou le demander à l'équipe data) :
+<code>bestmarket alerts ack IDENTIFIANT --by NOM --state seen|handled --note "..."</code>.
+Ce message ne contient aucun retour client.</footer>
 </body>
 </html>
 """
@@ -632,7 +633,7 @@ def envoyer(entrepot: Path, nuit: dt.date | None = None, dossier: Path | None = 
             if digest.deja_envoye:
                 bilan.ignores[digest.audience] = f"already sent for the night of {nuit}"
             elif not digest.a_dire:
-                bilan.ignores[digest.audience] = "nothing changed since its previous digest"
+                bilan.ignores[digest.audience] = "nothing new since its previous digest"
             elif reglage is None:
                 bilan.ignores[digest.audience] = (f"no SMTP server "
                                                   f"({reglages.SMTP_SERVEUR.variable})")

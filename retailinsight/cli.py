@@ -647,7 +647,11 @@ def alerts_list(entrepot: Optional[Path] = _option_entrepot()):
         except alertes.AlertesAbsentes as erreur:
             console.print(f"error: {erreur}", markup=False, highlight=False)
             raise typer.Exit(1)
-    tableau = Table("id", "state", "since", "alert", box=None)
+    tableau = Table(box=None)
+    tableau.add_column("id", no_wrap=True)
+    tableau.add_column("state", no_wrap=True)
+    tableau.add_column("since", no_wrap=True)
+    tableau.add_column("alert")
     for ligne in lignes:
         etat = ligne["etat"] + (" · overdue" if ligne["est_en_retard"] else "")
         depuis = ligne["date_ouverture"].strftime("%Y-%m-%d %H:%M") if ligne[

@@ -129,7 +129,7 @@ def test_premiere_nuit_puis_relance_puis_fermeture(tmp_path, configure):
     assert "Paris" not in recus["magasins77@bestmarket.test"]
     assert "retour_client.csv" not in recus["magasins77@bestmarket.test"]
     assert "Meaux" not in recus["magasins75@bestmarket.test"]
-    assert bilan.ignores["departement_91"] == "nothing changed since its previous digest"
+    assert bilan.ignores["departement_91"] == "nothing new since its previous digest"
     # The figures: the network's for the direction, the département's for the 77.
     assert "+31,2 ± 4,5 points" in recus["direction@bestmarket.test"]
     assert "1\u202f200" in recus["direction@bestmarket.test"]
