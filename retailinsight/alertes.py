@@ -21,8 +21,9 @@ it, as do backups, restores and compactions, which copy every table):
 each audience of the published files but the data team (direction, service_client and one per
 département, which gets only the alerts of its département and never a row of the chain),
 compares the alerts with those of its previous digest, writes the page
-`<BESTMARKET_ALERTES_DOSSIER>/<audience>.html` (self-contained, no external resource) and, when
-something changed (a new alert, a closed one, one newly overdue: open for more than
+`<BESTMARKET_ALERTES_DOSSIER>/<audience>.html` (self-contained, no external resource), logs in
+to the SMTP server (every night, even with nothing to send: a wrong password shows at once)
+and, when something changed (a new alert, a closed one, one newly overdue: open for more than
 BESTMARKET_ALERTES_RETARD_HEURES hours and not handled), sends it by SMTP with STARTTLS and
 login to BESTMARKET_ALERTES_DESTINATAIRES_<AUDIENCE> (addresses separated by commas). With no
 SMTP server configured, the pages are written and nothing is sent. A refused login, an
@@ -642,7 +643,9 @@ def envoyer(entrepot: Path, nuit: dt.date | None = None, dossier: Path | None = 
                                                   f"({variable_destinataires(digest.audience)})")
             else:
                 a_envoyer.append((digest, adresses))
-        if a_envoyer:
+        if reglage is not None:
+            # The session is opened even with nothing to send: a wrong password or a server
+            # gone fails this night, not the first night with an alert.
             with connexion(reglage) as smtp:
                 for digest, adresses in a_envoyer:
                     envoyer_message(smtp, message(reglage, adresses, digest.sujet(),

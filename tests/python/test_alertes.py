@@ -249,6 +249,10 @@ def test_mauvais_mot_de_passe_serveur_injoignable_sans_starttls(tmp_path, config
     monkeypatch.setenv("BESTMARKET_SMTP_PORT", str(smtp.port))
     alertes.envoyer(entrepot, NUIT, maintenant=MATIN)
     assert len(smtp.recus) == 3, "sent once the server works"
+    # Nothing left to send: the login is still checked, so a wrong password shows tonight.
+    monkeypatch.setenv("BESTMARKET_SMTP_MOT_DE_PASSE", "pas-le-bon")
+    with pytest.raises(alertes.EchecEnvoi, match="refused the login"):
+        alertes.envoyer(entrepot, NUIT, maintenant=MATIN)
 
 
 def test_la_commande_echoue_fort_sur_un_mauvais_mot_de_passe(tmp_path, smtp):
@@ -325,3 +329,150 @@ def test_configuration_incomplete_arretee_avant_la_nuit(monkeypatch):
     assert "BESTMARKET_SMTP_MOT_DE_PASSE" in " ".join(alertes.problemes_configuration())
     monkeypatch.delenv("BESTMARKET_SMTP_SERVEUR")
     assert alertes.problemes_configuration() == []
+
+
+# ---- End to end: the nightly on a generated folder with an NPS drop in one store ----------
+
+MAGASIN_EN_BAISSE = "12"  # the generator's first store of the 77: Meaux
+DEBUT_BAISSE = "2022-01-01"  # the generated purchases end on 2022-03-31
+
+
+def injecter_baisse(dossier, magasin: str, depuis: str) -> int:
+    """Every feedback of store `magasin` bought from `depuis` on gets the note 0, in both
+    exports (the CSV rewritten in its own format); return how many rows were changed."""
+    import sqlite3
+
+    changes = 0
+    lignes = (dossier / "retour_client.csv").read_bytes().decode("cp1252").split("\r\n")
+    for i, ligne in enumerate(lignes):
+        champs = ligne.split(";")
+        if len(champs) == 8 and champs[3] == magasin and champs[4] >= depuis:
+            champs[1] = "0"
+            lignes[i] = ";".join(champs)
+            changes += 1
+    (dossier / "retour_client.csv").write_bytes("\r\n".join(lignes).encode("cp1252"))
+    with sqlite3.connect(dossier / "Satisfaction.db") as base:
+        changes += base.execute("update retour_client set note = 0 where ref_magasin = ? and "
+                                "date_achat >= ?", [int(magasin), depuis]).rowcount
+    return changes
+
+
+def cles_brutes(dossier) -> set[str]:
+    """Every feedback key of the raw exports, as text."""
+    import sqlite3
+
+    cles = {ligne.split(";")[0] for ligne in
+            (dossier / "retour_client.csv").read_bytes().decode("cp1252").split("\r\n") if ligne}
+    with sqlite3.connect(dossier / "Satisfaction.db") as base:
+        cles |= {str(c) for c, in base.execute("select cle_retour_client from retour_client")}
+    return cles
+
+
+def environnement_nuit(tmp_path, smtp, **autres) -> dict:
+    import os
+
+    env = {c: v for c, v in os.environ.items()
+           if not c.startswith(("BESTMARKET_", "DBT_")) or c == "BESTMARKET_DBT_THREADS"}
+    env.update(
+        BESTMARKET_RAW_DIR=str(tmp_path / "brut"), BESTMARKET_WAREHOUSE=str(tmp_path / "w" / "w.duckdb"),
+        BESTMARKET_CLE_SAUVEGARDE=CLE_NUIT, BESTMARKET_RETENTION_MOIS="1200",
+        BESTMARKET_CONFIG=str(tmp_path / "environnement.toml"),
+        BESTMARKET_REPORT=str(tmp_path / "rapport" / "rapport_nps.html"),
+        BESTMARKET_ALERTES_DOSSIER=str(tmp_path / "rapport" / "alertes"),
+        DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false", PYTHONPATH=str(RACINE),
+        **smtp.environnement(), **DESTINATAIRES)
+    env.update(autres)
+    return env
+
+
+CLE_NUIT = secrets.token_urlsafe(32)
+
+
+def nuit(tmp_path, env, *arguments) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "retailinsight.cli", *arguments], cwd=tmp_path,
+                          env=env, capture_output=True, text=True)
+
+
+def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
+    """The nightly on a generated folder whose store Meaux (77) lost every promoter over its
+    last three months: the real build raises the alerts, the nightly sends exactly one digest
+    to each audience that has alerts (the direction, the customer service, each département
+    with alerts of its own), Meaux's drop to the 77; each département's message names only its
+    stores; no message holds a feedback key. A rerun sends nothing; with a wrong password the
+    nightly fails loudly, after the warehouse was refreshed and saved; an unreachable server
+    fails the send step; a night stopped at its first step tells the data team, once."""
+    from retailinsight.generateur import generer
+
+    if not (RACINE / "models" / "marts" / "alertes" / "alerte.sql").is_file():
+        pytest.skip("the alert models (models/marts/alertes/alerte.sql) are not in this tree")
+    generer(tmp_path / "brut", 24_000, 5)
+    assert injecter_baisse(tmp_path / "brut", MAGASIN_EN_BAISSE, DEBUT_BAISSE) > 30
+    env = environnement_nuit(tmp_path, smtp)
+    resultat = nuit(tmp_path, env, "nightly", "--backups", tmp_path / "cache")
+    assert resultat.returncode == 0, resultat.stdout[-3000:] + resultat.stderr[-3000:]
+    entrepot = tmp_path / "w" / "w.duckdb"
+
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        lignes = base.execute("select id_alerte, type_alerte, code_portee, code_departement "
+                              "from alertes.alerte").fetchall()
+        magasins = dict(base.execute(
+            "select code_departement, list(libelle_commune) from marts.dim_magasin "
+            "group by all").fetchall())
+        cles = {str(c) for c, in base.execute(
+            "select cle_retour_client from marts.fct_retour_client").fetchall()} | \
+            cles_brutes(tmp_path / "brut")
+    assert ("nps_baisse", MAGASIN_EN_BAISSE, "77") in {(t, p, d) for _, t, p, d in lignes}, lignes
+    attendus = {"direction@bestmarket.test", "sc2@bestmarket.test,sc@bestmarket.test"} | {
+        f"magasins{d}@bestmarket.test" for _, _, _, d in lignes if d}
+    recus = par_destinataire(smtp.recus)
+    assert len(smtp.recus) == len(attendus) and set(recus) == attendus, sorted(recus)
+    assert "Meaux" in recus["magasins77@bestmarket.test"]
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (tmp_path / "rapport" / "alertes").iterdir()}
+    for recu in smtp.recus:
+        contenu = recu.texte()
+        assert not set(re.findall(r"\d+", contenu)) & cles, recu.destinataires
+        if recu.destinataires[0].startswith("magasins"):
+            code = recu.destinataires[0][len("magasins"):len("magasins") + 2]
+            for texte in (contenu, pages[f"departement_{code}"]):
+                autres = [m for d, noms in magasins.items() if d != code for m in noms
+                          if not any(m in n for n in magasins[code])]
+                assert [m for m in autres if m in texte] == [], code
+    for texte in pages.values():
+        assert not set(re.findall(r"\d+", texte)) & cles
+
+    # The night is rerun: nothing is sent again.
+    relance = nuit(tmp_path, env, "alerts", "send")
+    assert relance.returncode == 0, relance.stderr
+    assert len(smtp.recus) == len(attendus)
+    assert "already sent for the night" in relance.stdout
+
+    # A wrong password: the nightly fails loudly, once the warehouse is refreshed and saved.
+    avant = entrepot.stat()
+    sauvegardes = set((tmp_path / "cache").iterdir())
+    faux = dict(env, BESTMARKET_SMTP_MOT_DE_PASSE="pas-le-bon")
+    echoue = nuit(tmp_path, faux, "nightly", "--backups", tmp_path / "cache")
+    assert echoue.returncode == 1, echoue.stderr[-3000:]
+    assert "refused the login of alertes@bestmarket.test" in echoue.stderr
+    assert "stopped at `python -m retailinsight.alertes envoyer`" in echoue.stderr
+    assert "pas-le-bon" not in echoue.stdout + echoue.stderr
+    journal = echoue.stderr + echoue.stdout
+    assert entrepot.stat().st_ino != avant.st_ino, "the refresh swapped a new warehouse in"
+    assert set((tmp_path / "cache").iterdir()) != sauvegardes, "the night's backup was made"
+    assert len(smtp.recus) == len(attendus), "nothing sent, not even a failure message"
+    del journal
+
+    # A server that cannot be reached.
+    injoignable = nuit(tmp_path, dict(env, BESTMARKET_SMTP_PORT=str(port_libre())), "alerts",
+                       "send", "--night", "2030-01-01")
+    assert injoignable.returncode == 1
+    assert "cannot reach the SMTP server 127.0.0.1" in injoignable.stderr
+
+    # A night stopped at its first step (a file missing from the exports): one message.
+    (tmp_path / "brut" / "produit.csv").unlink()
+    for _ in range(2):
+        arretee = nuit(tmp_path, env, "nightly", "--backups", tmp_path / "cache")
+        assert arretee.returncode == 2, arretee.stderr[-2000:]
+    assert len(smtp.recus) == len(attendus) + 1
+    assert smtp.recus[-1].destinataires == ["data@bestmarket.test"]
+    assert "retailinsight.nuit" in smtp.recus[-1].texte()
