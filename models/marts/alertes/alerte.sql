@@ -25,8 +25,68 @@ int_alertes_nps_baisse as (
     from {{ ref('int_alertes_nps_baisse') }}
 ),
 
+int_alertes_detracteurs_hausse as (
+    select
+        type_alerte,
+        niveau_portee,
+        code_portee,
+        libelle_portee,
+        code_departement,
+        periode_debut,
+        periode_fin,
+        valeur,
+        reference,
+        limite,
+        nb_reponses,
+        gravite,
+        message
+    from {{ ref('int_alertes_detracteurs_hausse') }}
+),
+
+int_alertes_volume as (
+    select
+        type_alerte,
+        niveau_portee,
+        code_portee,
+        libelle_portee,
+        code_departement,
+        periode_debut,
+        periode_fin,
+        valeur,
+        reference,
+        limite,
+        nb_reponses,
+        gravite,
+        message
+    from {{ ref('int_alertes_volume') }}
+),
+
+int_alertes_sante_donnees as (
+    select
+        type_alerte,
+        niveau_portee,
+        code_portee,
+        libelle_portee,
+        code_departement,
+        periode_debut,
+        periode_fin,
+        valeur,
+        reference,
+        limite,
+        nb_reponses,
+        gravite,
+        message
+    from {{ ref('int_alertes_sante_donnees') }}
+),
+
 conditions as (
     select * from int_alertes_nps_baisse
+    union all
+    select * from int_alertes_detracteurs_hausse
+    union all
+    select * from int_alertes_volume
+    union all
+    select * from int_alertes_sante_donnees
 ),
 
 final as (
