@@ -456,11 +456,12 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
     assert "refused the login of alertes@bestmarket.test" in echoue.stderr
     assert "stopped at `python -m retailinsight.alertes envoyer`" in echoue.stderr
     assert "pas-le-bon" not in echoue.stdout + echoue.stderr
-    journal = echoue.stderr + echoue.stdout
-    assert entrepot.stat().st_ino != avant.st_ino, "the refresh swapped a new warehouse in"
+    journal = echoue.stderr
+    assert journal.index("== python -m retailinsight.rafraichir build") < journal.index(
+        "== python -m retailinsight.sauvegarde creer") < journal.index("refused the login")
+    assert entrepot.stat().st_mtime_ns > avant.st_mtime_ns, "the refresh swapped a new one in"
     assert set((tmp_path / "cache").iterdir()) != sauvegardes, "the night's backup was made"
     assert len(smtp.recus) == len(attendus), "nothing sent, not even a failure message"
-    del journal
 
     # A server that cannot be reached.
     injoignable = nuit(tmp_path, dict(env, BESTMARKET_SMTP_PORT=str(port_libre())), "alerts",
