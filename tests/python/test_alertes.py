@@ -311,6 +311,26 @@ def test_acquittement_verrouille_et_verifie(tmp_path):
                             ).fetchall() == [("Claire", "vue", "vu au point du matin")]
 
 
+def test_le_suivi_traverse_sauvegarde_et_restauration(tmp_path, configure, monkeypatch):
+    """The follow-up tables are plain tables: a backup holds them and its restore brings them
+    back, so the next night (a CI runner restores its cache) knows what was sent."""
+    from retailinsight import sauvegarde
+
+    monkeypatch.setenv("BESTMARKET_CLE_SAUVEGARDE", secrets.token_urlsafe(32))
+    entrepot = tmp_path / "w.duckdb"
+    entrepot_a_la_main(entrepot, [BAISSE_MEAUX])
+    alertes.envoyer(entrepot, NUIT, maintenant=MATIN)
+    alertes.acquitter(entrepot, BAISSE_MEAUX[0], "Claire", "vue", maintenant=MATIN)
+    copie = sauvegarde.creer(entrepot, tmp_path / "sauvegardes")
+    sauvegarde.restaurer(copie, tmp_path / "restaure.duckdb")
+    with duckdb.connect(str(tmp_path / "restaure.duckdb"), read_only=True) as base:
+        assert base.execute("select count(*) from suivi_alertes.envoi").fetchone()[0] == 3
+        assert base.execute("select count(*) from suivi_alertes.acquittement").fetchone()[0] == 1
+    avant = len(configure.recus)
+    alertes.envoyer(tmp_path / "restaure.duckdb", NUIT, maintenant=MATIN)
+    assert len(configure.recus) == avant, "the restored warehouse knows the night was sent"
+
+
 def test_les_audiences_publiees_ne_recoivent_pas_le_suivi():
     """The follow-up tables (names of who acknowledged) go to no published audience but the
     data team's."""
@@ -462,6 +482,9 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
     assert entrepot.stat().st_mtime_ns > avant.st_mtime_ns, "the refresh swapped a new one in"
     assert set((tmp_path / "cache").iterdir()) != sauvegardes, "the night's backup was made"
     assert len(smtp.recus) == len(attendus), "nothing sent, not even a failure message"
+    with duckdb.connect(str(entrepot), read_only=True) as base:
+        assert base.execute("select count(*) from suivi_alertes.envoi where nature = 'digest'"
+                            ).fetchone()[0] == len(attendus), "the send log survived the refresh"
 
     # A server that cannot be reached.
     injoignable = nuit(tmp_path, dict(env, BESTMARKET_SMTP_PORT=str(port_libre())), "alerts",
