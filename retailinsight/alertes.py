@@ -545,7 +545,8 @@ def page(digest: Digest) -> str:
 </head>
 <body>
 <h1>BestMarket · {html.escape(titre)}</h1>
-<p class="pour">Pour : {html.escape(libelle_audience(digest.audience))} · {html.escape(precedent)}</p>
+<p class="pour">Pour : {html.escape(libelle_audience(digest.audience))} ·
+{html.escape(precedent)}</p>
 <h2>Les chiffres</h2>
 <table><tr><th></th><th class="n">ce matin</th><th class="n">digest précédent</th></tr>
 {chiffres_}</table>
@@ -553,7 +554,8 @@ def page(digest: Digest) -> str:
 {_items(digest.nouvelles, "Aucune nouvelle alerte.")}
 <h2>Alertes closes ({len(digest.closes)})</h2>
 {_items(digest.closes, "Aucune alerte close.")}
-<h2 class="retard">En retard : ouvertes depuis plus de {heures} h, non traitées ({len(digest.en_retard)})</h2>
+<h2 class="retard">En retard : ouvertes depuis plus de {heures} h, non traitées
+({len(digest.en_retard)})</h2>
 {_items(digest.en_retard, "Aucune alerte en retard.", retard=True)}
 <p>Alertes encore ouvertes : {len(digest.ouvertes)} (dont {vues} vues, {traitees} traitées).</p>
 <footer>Une alerte est levée une fois, tant que sa condition tient, et close quand elle cesse.

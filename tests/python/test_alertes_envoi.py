@@ -9,9 +9,9 @@ with an NPS drop injected in one store, through the real build and the nightly's
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
-import smtplib
 import subprocess
 import sys
 
@@ -91,8 +91,8 @@ DESTINATAIRES = {"BESTMARKET_ALERTES_DESTINATAIRES_DIRECTION": "direction@bestma
                  "BESTMARKET_ALERTES_DESTINATAIRES_SERVICE_CLIENT":
                      "Lead SC <sc@bestmarket.test>, sc2@bestmarket.test",
                  "BESTMARKET_ALERTES_DESTINATAIRES_EQUIPE_DATA": "data@bestmarket.test",
-                 **{f"BESTMARKET_ALERTES_DESTINATAIRES_DEPARTEMENT_{c}": f"magasins{c}@bestmarket.test"
-                    for c in DEPARTEMENTS}}
+                 **{f"BESTMARKET_ALERTES_DESTINATAIRES_DEPARTEMENT_{c}":
+                    f"magasins{c}@bestmarket.test" for c in DEPARTEMENTS}}
 
 
 @pytest.fixture
@@ -134,7 +134,8 @@ def test_premiere_nuit_puis_relance_puis_fermeture(tmp_path, configure):
     assert "+31,2 ± 4,5 points" in recus["direction@bestmarket.test"]
     assert "1\u202f200" in recus["direction@bestmarket.test"]
     assert "+20,0 ± 12,0 points" in recus["magasins77@bestmarket.test"]
-    assert "Lignes écartées (quarantaine, tout le réseau) : 9" in recus["magasins77@bestmarket.test"]
+    assert "Lignes écartées (quarantaine, tout le réseau) : 9" in \
+        recus["magasins77@bestmarket.test"]
     # Every audience has its page, the same as its e-mail's HTML part, self-contained.
     pages = tmp_path / "pages"
     assert sorted(p.name for p in pages.iterdir()) == sorted(
@@ -258,7 +259,7 @@ def test_mauvais_mot_de_passe_serveur_injoignable_sans_starttls(tmp_path, config
 def test_la_commande_echoue_fort_sur_un_mauvais_mot_de_passe(tmp_path, smtp):
     entrepot = tmp_path / "w.duckdb"
     entrepot_a_la_main(entrepot, [BAISSE_MEAUX])
-    env = {**{k: v for k, v in __import__("os").environ.items()
+    env = {**{k: v for k, v in os.environ.items()
               if not k.startswith("BESTMARKET_")}, **smtp.environnement(), **DESTINATAIRES,
            "BESTMARKET_SMTP_MOT_DE_PASSE": "pas-le-bon", "PYTHONPATH": str(RACINE),
            "BESTMARKET_ALERTES_DOSSIER": str(tmp_path / "pages")}
@@ -389,12 +390,11 @@ def cles_brutes(dossier) -> set[str]:
 
 
 def environnement_nuit(tmp_path, smtp, **autres) -> dict:
-    import os
-
     env = {c: v for c, v in os.environ.items()
            if not c.startswith(("BESTMARKET_", "DBT_")) or c == "BESTMARKET_DBT_THREADS"}
     env.update(
-        BESTMARKET_RAW_DIR=str(tmp_path / "brut"), BESTMARKET_WAREHOUSE=str(tmp_path / "w" / "w.duckdb"),
+        BESTMARKET_RAW_DIR=str(tmp_path / "brut"),
+        BESTMARKET_WAREHOUSE=str(tmp_path / "w" / "w.duckdb"),
         BESTMARKET_CLE_SAUVEGARDE=CLE_NUIT, BESTMARKET_RETENTION_MOIS="1200",
         BESTMARKET_CONFIG=str(tmp_path / "environnement.toml"),
         BESTMARKET_REPORT=str(tmp_path / "rapport" / "rapport_nps.html"),
@@ -448,7 +448,8 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
     recus = par_destinataire(smtp.recus)
     assert len(smtp.recus) == len(attendus) and set(recus) == attendus, sorted(recus)
     assert "Meaux" in recus["magasins77@bestmarket.test"]
-    pages = {p.stem: p.read_text(encoding="utf-8") for p in (tmp_path / "rapport" / "alertes").iterdir()}
+    pages = {p.stem: p.read_text(encoding="utf-8")
+             for p in (tmp_path / "rapport" / "alertes").iterdir()}
     for recu in smtp.recus:
         contenu = recu.texte()
         assert not set(re.findall(r"\d+", contenu)) & cles, recu.destinataires
