@@ -54,12 +54,17 @@ debuts as (
         niveau_portee,
         code_portee,
         mois_fin_fenetre,
-        max(case
-            when
-                nb_reponses_depuis_mois >= {{ reponses_min }}
-                and mois <= mois_debut_au_plus_tard
-                then mois
-        end) as mois_debut_suffisant,
+        -- The latest month from which the window holds enough, moved back to the shortest
+        -- window allowed (holding enough from a later month, it holds enough from there);
+        -- null when no month does (`least` would skip the null).
+        case
+            when max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end)
+                is not null
+                then least(
+                    max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end),
+                    max(mois_debut_au_plus_tard)
+                )
+        end as mois_debut_suffisant,
         min(mois) as premier_mois
     from cumuls
     group by niveau_portee, code_portee, mois_fin_fenetre

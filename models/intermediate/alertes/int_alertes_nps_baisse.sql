@@ -143,7 +143,7 @@ final as (
             when comparaison = 'historique' then ', sous son historique ('
             else ', sous le reste du réseau ('
         end
-        || {{ texte_nombre('reference') }} || ', limite de contrôle '
+        || {{ texte_nombre('reference') }} || ' ; limite de contrôle '
         || {{ texte_nombre('limite') }} || ')'
         || case
             when nb_magasins_non_jugeables > 0
