@@ -133,7 +133,15 @@ sommes as (
             fenetres.niveau_portee = comptes.niveau_portee
             and fenetres.code_portee = comptes.code_portee
             and comptes.mois >= fenetres.mois_debut_historique
-    group by all
+    group by
+        fenetres.niveau_portee,
+        fenetres.code_portee,
+        fenetres.libelle_portee,
+        fenetres.code_departement,
+        fenetres.mois_debut_fenetre,
+        fenetres.mois_fin_fenetre,
+        fenetres.est_jugeable,
+        fenetres.mois_debut_historique
 ),
 
 -- The whole network over each scope's window, for the rest of the network.

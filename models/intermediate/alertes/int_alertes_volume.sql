@@ -191,7 +191,11 @@ comptes as (
             as nb_historique
     from portees
     cross join bornes_historique
-    group by all
+    group by
+        portees.niveau_portee,
+        portees.code_portee,
+        portees.libelle_portee,
+        portees.code_departement
 ),
 
 attendus as (
@@ -253,7 +257,7 @@ final as (
         || ' : ' || cast(nb_observes as {{ dbt.type_string() }}) || ' retours du '
         || cast(date_debut_fenetre as {{ dbt.type_string() }}) || ' au '
         || cast(date_fin as {{ dbt.type_string() }}) || ' pour '
-        || {{ texte_nombre('nb_attendus') }} || ' attendus d''après son historique (limite '
+        || {{ texte_nombre('nb_attendus') }} || ' attendus d’après son historique (limite '
         || {{ texte_nombre(
             'case when type_alerte = \'volume_effondrement\' then nb_attendus - ' ~ z
             ~ ' * sqrt(nb_attendus) else nb_attendus + ' ~ z ~ ' * sqrt(nb_attendus) end'
