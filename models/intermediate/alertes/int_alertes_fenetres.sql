@@ -61,9 +61,9 @@ debuts as (
             when max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end)
                 is not null
                 then least(
-                    max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end),
-                    max(mois_debut_au_plus_tard)
-                )
+                        max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end),
+                        max(mois_debut_au_plus_tard)
+                    )
         end as mois_debut_suffisant,
         min(mois) as premier_mois
     from cumuls
@@ -132,7 +132,7 @@ sommes as (
         on
             fenetres.niveau_portee = comptes.niveau_portee
             and fenetres.code_portee = comptes.code_portee
-            and comptes.mois >= fenetres.mois_debut_historique
+            and fenetres.mois_debut_historique <= comptes.mois
     group by
         fenetres.niveau_portee,
         fenetres.code_portee,
@@ -156,7 +156,7 @@ reseau as (
     inner join int_alertes_comptes_mensuels as comptes
         on
             comptes.niveau_portee = 'reseau'
-            and comptes.mois >= fenetres.mois_debut_fenetre
+            and fenetres.mois_debut_fenetre <= comptes.mois
     where fenetres.niveau_portee in ('magasin', 'departement')
     group by fenetres.niveau_portee, fenetres.code_portee
 ),

@@ -138,12 +138,12 @@ nouveaux as (
         count(*) as nb_retours
     from libelles
     where not exists (
-        select 1
-        from libelles_reference
-        where
-            libelles_reference.domaine = libelles.domaine
-            and libelles_reference.libelle = libelles.libelle
-    )
+            select 1
+            from libelles_reference
+            where
+                libelles_reference.domaine = libelles.domaine
+                and libelles_reference.libelle = libelles.libelle
+        )
     group by libelles.domaine, libelles.libelle
 ),
 
