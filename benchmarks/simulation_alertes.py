@@ -10,6 +10,7 @@ same figures on every run), in plain Python (standard library and PyYAML, alread
    drops is caught within one window, and after how many months on average, by responses per
    window (30, 100, 300, 1,000)? Target: at least 80 % of 20-point drops caught within one
    window at 300 responses a window.
+3. the limits compared: the level and the response floor against both targets at once.
 
     .venv/bin/python benchmarks/simulation_alertes.py            # tables, written to
                                                                  # benchmarks/resultats_alertes.md
@@ -273,6 +274,24 @@ def main() -> None:
         lignes.append(f"| {baisse} | {3 * r['fenetre_mois']} (3 a month) | {r['fenetre_mois']} "
                       f"| {r['part_attrapees']:.0f} % | {r['part_attrapees_horizon']:.0f} % "
                       f"(24 months) | {delai} |")
+        print(lignes[-1], flush=True)
+    # The choice of the limits: the level and the floor against the two targets.
+    lignes += ["\n## 3. The limits compared (false alerts a month; share of 20-point drops caught "
+               "within one window)\n",
+               "| level (alertes_niveau) | floor (alertes_reponses_min) | false alerts, 30 a month "
+               "| false alerts, 300 a month | 20 points, 30 a month | 20 points, 100 a month "
+               "| 20 points, 300 a month |",
+               "| --- | --- | --- | --- | --- | --- | --- |"]
+    for niveau, minimum in (("95", 30), ("99.8", 30), ("99.8", 100)):
+        variante = reglages({"alertes_niveau": niveau, "alertes_reponses_min": minimum})
+        fausses = [fausses_alertes(alea, v, max(1, 6 // facteur), 40, variante)["moyenne"]
+                   for v in (30, 300)]
+        vues = []
+        for volume in (30, 100, 300):
+            r = detection(alea, 20, volume, 300 // facteur, variante)
+            vues.append(f"{r['part_attrapees']:.0f} % ({volume * r['fenetre_mois']} a window)")
+        lignes.append(f"| {niveau} | {minimum} | {fausses[0]:.2f} | {fausses[1]:.2f} | "
+                      + " | ".join(vues) + " |")
         print(lignes[-1], flush=True)
     lignes.append(f"\n{time.perf_counter() - debut:.0f} s on one core.")
     print(lignes[-1])
