@@ -54,12 +54,17 @@ debuts as (
         niveau_portee,
         code_portee,
         mois_fin_fenetre,
-        max(case
-            when
-                nb_reponses_depuis_mois >= {{ reponses_min }}
-                and mois <= mois_debut_au_plus_tard
-                then mois
-        end) as mois_debut_suffisant,
+        -- The latest month from which the window holds enough, moved back to the shortest
+        -- window allowed (holding enough from a later month, it holds enough from there);
+        -- null when no month does (`least` would skip the null).
+        case
+            when max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end)
+                is not null
+                then least(
+                        max(case when nb_reponses_depuis_mois >= {{ reponses_min }} then mois end),
+                        max(mois_debut_au_plus_tard)
+                    )
+        end as mois_debut_suffisant,
         min(mois) as premier_mois
     from cumuls
     group by niveau_portee, code_portee, mois_fin_fenetre
@@ -127,8 +132,16 @@ sommes as (
         on
             fenetres.niveau_portee = comptes.niveau_portee
             and fenetres.code_portee = comptes.code_portee
-            and comptes.mois >= fenetres.mois_debut_historique
-    group by all
+            and fenetres.mois_debut_historique <= comptes.mois
+    group by
+        fenetres.niveau_portee,
+        fenetres.code_portee,
+        fenetres.libelle_portee,
+        fenetres.code_departement,
+        fenetres.mois_debut_fenetre,
+        fenetres.mois_fin_fenetre,
+        fenetres.est_jugeable,
+        fenetres.mois_debut_historique
 ),
 
 -- The whole network over each scope's window, for the rest of the network.
@@ -143,7 +156,7 @@ reseau as (
     inner join int_alertes_comptes_mensuels as comptes
         on
             comptes.niveau_portee = 'reseau'
-            and comptes.mois >= fenetres.mois_debut_fenetre
+            and fenetres.mois_debut_fenetre <= comptes.mois
     where fenetres.niveau_portee in ('magasin', 'departement')
     group by fenetres.niveau_portee, fenetres.code_portee
 ),

@@ -50,21 +50,23 @@ mesures as (
         fenetres.*,
         {{ nps_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }} as nps,
         {{ variance_nps_depuis_comptes('nb_promoteurs', 'nb_detracteurs', 'nb_reponses') }}
-        / nullif(nb_reponses, 0) as variance_nps,
-        case when nb_reponses_historique >= {{ reponses_min }} then {{ nps_depuis_comptes(
+        / nullif(fenetres.nb_reponses, 0) as variance_nps,
+        case when fenetres.nb_reponses_historique >= {{ reponses_min }} then {{ nps_depuis_comptes(
             'nb_promoteurs_historique', 'nb_detracteurs_historique', 'nb_reponses_historique'
         ) }} end as nps_historique,
         {{ variance_nps_depuis_comptes(
             'nb_promoteurs_historique', 'nb_detracteurs_historique', 'nb_reponses_historique'
-        ) }} / nullif(nb_reponses_historique, 0) as variance_nps_historique,
-        case when nb_reponses_reste_reseau >= {{ reponses_min }} then {{ nps_depuis_comptes(
+        ) }} / nullif(fenetres.nb_reponses_historique, 0) as variance_nps_historique,
+        case
+            when fenetres.nb_reponses_reste_reseau >= {{ reponses_min }} then {{ nps_depuis_comptes(
             'nb_promoteurs_reste_reseau', 'nb_detracteurs_reste_reseau', 'nb_reponses_reste_reseau'
-        ) }} end as nps_reste_reseau,
+        ) }}
+        end as nps_reste_reseau,
         {{ variance_nps_depuis_comptes(
             'nb_promoteurs_reste_reseau', 'nb_detracteurs_reste_reseau', 'nb_reponses_reste_reseau'
-        ) }} / nullif(nb_reponses_reste_reseau, 0) as variance_nps_reste_reseau
+        ) }} / nullif(fenetres.nb_reponses_reste_reseau, 0) as variance_nps_reste_reseau
     from int_alertes_fenetres as fenetres
-    where est_jugeable
+    where fenetres.est_jugeable
 ),
 
 ecarts as (
@@ -91,18 +93,26 @@ declenchees as (
     from ecarts
 ),
 
+magasins_non_jugeables_reseau as (
+    select coalesce(sum(nb_magasins), 0) as nb_magasins
+    from magasins_non_jugeables
+),
+
 alertes as (
     select
         declenchees.*,
         case
-            when comparaison = 'historique' then nps_historique
-            else nps_reste_reseau
+            when declenchees.comparaison = 'historique' then declenchees.nps_historique
+            else declenchees.nps_reste_reseau
         end as reference,
         case
-            when comparaison = 'historique'
-                then nps_historique
-                - {{ z }} * sqrt(variance_nps + variance_nps_historique)
-            else nps_reste_reseau - {{ z }} * sqrt(variance_nps + variance_nps_reste_reseau)
+            when declenchees.comparaison = 'historique'
+                then declenchees.nps_historique - {{ z }} * sqrt(
+                        declenchees.variance_nps + declenchees.variance_nps_historique
+                    )
+            else declenchees.nps_reste_reseau - {{ z }} * sqrt(
+                    declenchees.variance_nps + declenchees.variance_nps_reste_reseau
+                )
         end as limite,
         coalesce(
             case
@@ -114,9 +124,7 @@ alertes as (
     from declenchees
     left join magasins_non_jugeables as magasins_departement
         on declenchees.code_departement = magasins_departement.code_departement
-    cross join (
-        select coalesce(sum(nb_magasins), 0) as nb_magasins from magasins_non_jugeables
-    ) as magasins_reseau
+    cross join magasins_non_jugeables_reseau as magasins_reseau
     where declenchees.comparaison is not null
 ),
 
@@ -143,12 +151,12 @@ final as (
             when comparaison = 'historique' then ', sous son historique ('
             else ', sous le reste du réseau ('
         end
-        || {{ texte_nombre('reference') }} || ', limite de contrôle '
+        || {{ texte_nombre('reference') }} || ' ; limite de contrôle '
         || {{ texte_nombre('limite') }} || ')'
         || case
             when nb_magasins_non_jugeables > 0
                 then ' ; ' || cast(nb_magasins_non_jugeables as {{ dbt.type_string() }})
-                || ' magasin(s) ont trop peu de réponses pour être jugés seuls et le sont ici'
+                    || ' magasin(s) ont trop peu de réponses pour être jugés seuls et le sont ici'
             else ''
         end
         || '.' as message

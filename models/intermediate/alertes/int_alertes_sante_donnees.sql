@@ -108,7 +108,7 @@ quarantaines as (
         || cast(nb_lignes_rejetees as {{ dbt.type_string() }}) || ' lignes écartées sur '
         || cast(nb_lignes_brutes as {{ dbt.type_string() }}) || ' ('
         || {{ texte_nombre('pct_rejetees') }} || ' %, seuil '
-        || {{ texte_nombre(part_max) }} || ' %).' as message
+        || {{ texte_nombre('cast(' ~ part_max ~ ' as double)') }} || ' %).' as message
     from parts_quarantaine
     where pct_rejetees > {{ part_max }}
 ),
@@ -138,12 +138,12 @@ nouveaux as (
         count(*) as nb_retours
     from libelles
     where not exists (
-        select 1
-        from libelles_reference
-        where
-            libelles_reference.domaine = libelles.domaine
-            and libelles_reference.libelle = libelles.libelle
-    )
+            select 1
+            from libelles_reference
+            where
+                libelles_reference.domaine = libelles.domaine
+                and libelles_reference.libelle = libelles.libelle
+        )
     group by libelles.domaine, libelles.libelle
 ),
 

@@ -52,17 +52,28 @@ bornes_historique as (
 
 chiffres as (
     {%- for chiffre in range(10) %}
-    select {{ chiffre }} as chiffre{% if not loop.last %} union all{% endif %}
+        select {{ chiffre }} as chiffre{% if not loop.last %}
+            union all{% endif %}
     {%- endfor %}
 ),
 
 nombres as (
-    select unites.chiffre + 10 * dizaines.chiffre + 100 * centaines.chiffre
+    select
+        unites.chiffre + 10 * dizaines.chiffre + 100 * centaines.chiffre
         + 1000 * milliers.chiffre as nombre
     from chiffres as unites
     cross join chiffres as dizaines
     cross join chiffres as centaines
     cross join chiffres as milliers
+),
+
+jours as (
+    select
+        cast({{ dbt.dateadd('day', '-nombres.nombre', 'bornes_historique.date_fin') }} as date)
+            as jour
+    from nombres
+    cross join bornes_historique
+    where nombres.nombre <= {{ historique + 31 }}
 ),
 
 -- Every calendar day of the history and of the window, feedback or not.
@@ -72,13 +83,7 @@ calendrier as (
         jours.jour >= bornes_historique.date_debut_fenetre as est_fenetre,
         {{ jour_semaine_iso('jours.jour') }} as jour_iso,
         extract(month from jours.jour) as numero_mois
-    from (
-        select cast({{ dbt.dateadd('day', '-nombres.nombre', 'bornes_historique.date_fin') }}
-            as date) as jour
-        from nombres
-        cross join bornes_historique
-        where nombres.nombre <= {{ historique + 31 }}
-    ) as jours
+    from jours
     cross join bornes_historique
     where jours.jour >= bornes_historique.date_debut_historique
 ),
@@ -191,7 +196,11 @@ comptes as (
             as nb_historique
     from portees
     cross join bornes_historique
-    group by all
+    group by
+        portees.niveau_portee,
+        portees.code_portee,
+        portees.libelle_portee,
+        portees.code_departement
 ),
 
 attendus as (
@@ -249,11 +258,12 @@ final as (
             else 'Pic de volume de retours pour '
         end
         || case when niveau_portee = 'source' then 'la source « ' || libelle_portee || ' »'
-            else libelle_portee end
+            else libelle_portee
+        end
         || ' : ' || cast(nb_observes as {{ dbt.type_string() }}) || ' retours du '
         || cast(date_debut_fenetre as {{ dbt.type_string() }}) || ' au '
         || cast(date_fin as {{ dbt.type_string() }}) || ' pour '
-        || {{ texte_nombre('nb_attendus') }} || ' attendus d''après son historique (limite '
+        || {{ texte_nombre('nb_attendus') }} || ' attendus d’après son historique (limite '
         || {{ texte_nombre(
             'case when type_alerte = \'volume_effondrement\' then nb_attendus - ' ~ z
             ~ ' * sqrt(nb_attendus) else nb_attendus + ' ~ z ~ ' * sqrt(nb_attendus) end'
