@@ -393,7 +393,7 @@ STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
 background:#f6f7f9}header{background:#1f5f99;color:#fff;padding:18px 32px}
 main{max-width:1180px;margin:auto;padding:16px 24px}section{background:#fff;border-radius:8px;
-padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002}.kpis{display:flex;gap:16px;
+padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002;overflow-x:auto}.kpis{display:flex;gap:16px;
 flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
 box-shadow:0 1px 3px #0002}.kpi .valeur{font-size:2.2em;font-weight:700;color:#1f5f99}
 .kpi .detail{color:#555;font-size:.9em}table{border-collapse:collapse;width:100%;
