@@ -3,7 +3,9 @@
 dbt-duckdb calls `configure_connection` on every new connection, before anything else runs.
 The plugin
 1. checks that the raw folder holds every expected file, and stops with an error naming the
-   missing one (a missing SQLite file would otherwise be created empty by the attach);
+   missing one (a missing SQLite file would otherwise be created empty by the attach); the
+   optional `objectifs_nps.csv` (the business's NPS targets) is checked the same way when
+   present, and read as an empty file when not;
 2. loads the `sqlite_scanner` extension from the PyPI wheel pinned in requirements.txt (no
    extension repository is reachable here);
 3. attaches `Satisfaction.db` read-only as the catalog `crm`, every column read as text so that

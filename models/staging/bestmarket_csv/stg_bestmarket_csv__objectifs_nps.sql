@@ -2,6 +2,8 @@
 
 -- depends_on: {{ source('bestmarket_csv', 'objectifs_nps') }}
 
+{% set texte = dbt.type_string() %}
+
 {#
     The business's monthly NPS targets, `AAAA-MM;objectif` per line. A bad line is neither kept
     nor set aside: the build stops naming the file, the line and the problem, since a target
@@ -48,7 +50,8 @@ controlees as (
         objectif_nps,
         case
             when nb_champs <> 2
-                then 'expected 2 fields `AAAA-MM;objectif`, found ' || cast(nb_champs as varchar)
+                then 'expected 2 fields `AAAA-MM;objectif`, found '
+                    || cast(nb_champs as {{ texte }})
             when mois is null
                 then 'month ''' || mois_texte || ''' is not AAAA-MM'
             when objectif_nps is null
@@ -57,7 +60,7 @@ controlees as (
                 then 'target ' || objectif_texte || ' is outside [-100, 100]'
             when numero_ligne > min(numero_ligne) over (partition by mois)
                 then 'month ' || mois_texte || ' already has a target on line '
-                || cast(min(numero_ligne) over (partition by mois) as varchar)
+                    || cast(min(numero_ligne) over (partition by mois) as {{ texte }})
         end as probleme
     from typees
 ),
@@ -71,7 +74,7 @@ final as (
             when probleme is null then objectif_nps
             else cast({{ echec_ligne(
                 "'NPS targets rejected: ' || fichier_source || ', line '"
-                ~ " || cast(numero_ligne as varchar) || ': ' || probleme"
+                ~ " || cast(numero_ligne as " ~ texte ~ ") || ': ' || probleme"
                 ~ " || ' (fix the file in the raw folder)'"
             ) }} as double)
         end as objectif_nps
