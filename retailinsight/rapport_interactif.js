@@ -136,7 +136,11 @@
     const f = filtres();
     const choisies = D.lignes.filter((l) => garder(l, f));
     const periode = choisies.filter((l) => l[M] >= f.debut && l[M] <= f.fin);
-    const anAvant = choisies.filter((l) => l[M] >= f.debut - 12 && l[M] <= f.fin - 12);
+    // A year before: the period's last 12 months at most (a longer period would overlap its
+    // own year before), against the same months a year earlier.
+    const d0 = Math.max(f.debut, f.fin - 11);
+    const recent = total(choisies.filter((l) => l[M] >= d0 && l[M] <= f.fin));
+    const anAvant = choisies.filter((l) => l[M] >= d0 - 12 && l[M] <= f.fin - 12);
     const g = total(periode), gAvant = total(anAvant);
     const k = $("kpi-nps");
     k.dataset.valeur = g.nps === null ? "" : String(g.nps);
@@ -146,9 +150,10 @@
     $("kpi-note").textContent = nb(g.note, 2);
     $("kpi-an-avant").textContent = nb(gAvant.nps);
     $("kpi-an-avant").dataset.valeur = gAvant.nps === null ? "" : String(gAvant.nps);
+    const depuis = d0 - 12 < 0 ? `${D.mois[0]} (début de l'historique : moins de 12 mois)` : D.mois[d0 - 12];
     $("kpi-an-avant-detail").textContent = gAvant.rep
-      ? `${D.mois[f.debut - 12] || "avant l'historique"} à ${D.mois[f.fin - 12] || "avant l'historique"}, ${nb(gAvant.rep, 0)} réponses ; écart ${nb(g.nps === null ? null : g.nps - gAvant.nps, 1, true)}`
-      : "aucune réponse un an avant";
+      ? `${depuis} à ${D.mois[f.fin - 12]}, ${nb(gAvant.rep, 0)} réponses ; contre ${nb(recent.nps)} de ${D.mois[d0]} à ${D.mois[f.fin]} (écart ${nb(recent.nps === null ? null : recent.nps - gAvant.nps, 1, true)})`
+      : "aucune réponse un an avant (historique trop court)";
     const mois = [...somme(periode, (l) => l[M]).entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => [m, indicateurs(c)]);
     const avecObjectif = mois.filter(([m]) => D.objectifs[D.mois[m]] && D.objectifs[D.mois[m]][0] !== null);
     const atteints = avecObjectif.filter(([m, i]) => i.nps !== null && i.nps >= D.objectifs[D.mois[m]][0]).length;
