@@ -248,14 +248,20 @@ def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, st
              prive: Path) -> dict[str, Path]:
     """Each audience's DuckDB file is written in the private folder `prive` (0700), then
     encrypted as a whole beside its target and renamed over it."""
-    ecrits = {}
-    from retailinsight import rapport
+    from retailinsight import rapport  # plotly: imported only when publishing
 
+    ecrits = {}
+    # The report's pages, written once from the same warehouse; each audience gets its part
+    # (none from a warehouse built without the report's models).
     pages = prive / "pages"
-    modeles = rapport.lire_modeles(entrepot)
-    pages.mkdir()
-    (pages / "rapport_nps.html").write_text(rapport.construire(modeles), encoding="utf-8")
-    rapport.ecrire_pages(modeles, pages)
+    try:
+        modeles = rapport.lire_modeles(entrepot)
+    except duckdb.CatalogException:
+        pages = None
+    else:
+        pages.mkdir()
+        (pages / "rapport_nps.html").write_text(rapport.construire(modeles), encoding="utf-8")
+        rapport.ecrire_pages(modeles, pages)
     with duckdb.connect() as base:
         base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
         base.execute(f"attach {litteral(entrepot)} as src (read_only)")
@@ -276,7 +282,10 @@ def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, st
             interne.unlink()
             os.replace(provisoire, cible)
             ecrits[audience] = cible
-            _publier_pages(pages, audience, prive, dossier, cles[audience])
+            if pages:
+                _publier_pages(pages, audience, prive, dossier, cles[audience])
+            else:
+                fichier_pages(cible).unlink(missing_ok=True)
     return ecrits
 
 
@@ -310,7 +319,8 @@ def main_ouvrir(argv) -> int:
         description="decrypt a published audience file into a DuckDB file (still encrypted "
                     "with DuckDB's encryption under the same key)")
     parser.add_argument("fichier", type=Path)
-    parser.add_argument("--vers", type=Path, required=True, help="the new DuckDB file")
+    parser.add_argument("--vers", type=Path, required=True,
+                        help="the new file (DuckDB, or a zip for a .pages.zip)")
     parser.add_argument("--audience", choices=audiences(),
                         help="whose key to use (default: the file's name)")
     args = parser.parse_args(argv)

@@ -1,12 +1,16 @@
-"""The customer-service lead's report: one self-contained HTML page, in French, offline.
+"""The customer-service lead's report and the store managers' pages, in French, offline.
 
     python -m retailinsight.rapport [--entrepot W] [--sortie rapport/rapport_nps.html]
 
-Every figure is read from the answer and report models of the warehouse (schemas `answers`
-and `rapport`): this code only lays them out, it computes no indicator. The section "Magasins
-à suivre" reads the segmentation models of `models/marts/rapport/magasins/`; the section
-"Pourquoi le NPS a bougé" the analysis models of `models/marts/analyse/` (schema `analyse_nps`).
-Plotly's JavaScript is inlined once in the page, so it opens from disk with no network.
+writes the network's page (`--sortie`, self-contained: Plotly inlined) and beside it a folder
+per département, `departement_<code>/`: its page, a page per store, Plotly's script once.
+Every page has filters (period, département, store, source, category): the model
+`rapport.agregats_rapport` (counts by month x store x source x category, no feedback row) is
+embedded as JSON and `rapport_interactif.js` sums it in the browser, with the project's NPS and
+margin formulas, to redraw the charts and tables. The Excel exports are those tables over all
+of a page's data, written here with the same sums (`lignes_table`). Every other figure is read
+from the models (schemas `answers`, `rapport`, `analyse_nps`): the stores to watch, why the NPS
+moved, the stores' place in the network. The header names the data (`provenance_donnees`).
 """
 
 from __future__ import annotations
@@ -393,12 +397,13 @@ STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
 background:#f6f7f9}header{background:#1f5f99;color:#fff;padding:18px 32px}
 main{max-width:1180px;margin:auto;padding:16px 24px}section{background:#fff;border-radius:8px;
-padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002;overflow-x:auto}.kpis{display:flex;gap:16px;
-flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
+padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002;overflow-x:auto}
+.kpis{display:flex;gap:16px;flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
 box-shadow:0 1px 3px #0002}.kpi .valeur{font-size:2.2em;font-weight:700;color:#1f5f99}
 .kpi .detail{color:#555;font-size:.9em}table{border-collapse:collapse;width:100%;
 font-size:.92em}th,td{padding:5px 8px;border-bottom:1px solid #ddd;text-align:left}
-th{background:#eef2f6}td.nombre{text-align:right;white-space:nowrap}.grille{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+th{background:#eef2f6}td.nombre{text-align:right;white-space:nowrap}
+.grille{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media(max-width:900px){.grille{grid-template-columns:1fr}}.note{color:#666;font-size:.85em}
 [hidden]{display:none!important}.alerte{background:#fdecea;border-left:4px solid #c0392b;
 padding:10px 14px}.provenance{font-size:.9em;margin:6px 0}header code{color:#fff}
@@ -542,8 +547,9 @@ def lignes_table(donnees: dict, axe: str) -> list[list]:
         "categorie": lambda k: [donnees["categories"][k]],
         "departement": lambda k: [k, donnees["departements"][k]],
         "magasin": lambda k: [magasins[k]["nom"], k, f"{magasins[k]['dep']} "
-                                                     f"{donnees['departements'][magasins[k]['dep']]}"]}
-    ordre = sorted(sommes, key=(lambda k: k) if axe == "mois" else (lambda k: (-sommes[k][1], str(k))))
+                              f"{donnees['departements'][magasins[k]['dep']]}"]}
+    ordre = sorted(sommes, key=(lambda k: k) if axe == "mois"
+                   else (lambda k: (-sommes[k][1], str(k))))
     lignes = []
     for k in ordre:
         ligne = libelles[axe](k) + _indicateurs(sommes[k])
@@ -580,8 +586,9 @@ def _explorateur(modeles, perimetre: dict) -> tuple[str, str]:
                                          lignes_table(donnees, t["axe"]))).decode()
         tables.append(
             f'<h3>{t["titre"]}</h3><p class="exports"><button type="button" id="csv-{t["id"]}">'
-            f'CSV (filtres appliqués)</button> <a id="xlsx-{t["id"]}" download="{t["fichier"]}.xlsx"'
-            f' href="data:{XLSX};base64,{xlsx}">Excel (toute la page, sans filtre)</a></p>'
+            f'CSV (filtres appliqués)</button> <a id="xlsx-{t["id"]}" '
+            f'download="{t["fichier"]}.xlsx" href="data:{XLSX};base64,{xlsx}">'
+            "Excel (toute la page, sans filtre)</a></p>"
             f'<div class="table-defilante" id="table-{t["id"]}"></div>')
     reseau = ('<div class="kpi"><div>NPS du réseau</div><div class="valeur" id="kpi-reseau">'
               '</div><div class="detail" id="kpi-reseau-detail"></div></div>'
@@ -595,7 +602,8 @@ def _explorateur(modeles, perimetre: dict) -> tuple[str, str]:
 <label>Du <select id="filtre-debut"></select></label>
 <label>au <select id="filtre-fin"></select></label>
 <label{cache}>Département <select id="filtre-departement"></select></label>
-<label{' hidden' if type_ == "magasin" else ""}>Magasin <select id="filtre-magasin"></select></label>
+<label{' hidden' if type_ == "magasin" else ""}>Magasin
+<select id="filtre-magasin"></select></label>
 <label>Source <select id="filtre-source"></select></label>
 <label>Catégorie <select id="filtre-categorie"></select></label>
 <button type="button" id="filtres-effacer">Tout afficher</button>
@@ -607,7 +615,8 @@ filtres.</p>
 <div class="kpi"><div>NPS</div><div class="valeur" id="kpi-nps"></div>
 <div class="detail" id="kpi-nps-detail"></div></div>
 <div class="kpi"><div>Promoteurs / passifs / détracteurs</div>
-<div class="valeur" id="kpi-repartition"></div><div class="detail">notes 9–10 / 7–8 / 0–6</div></div>
+<div class="valeur" id="kpi-repartition"></div>
+<div class="detail">notes 9–10 / 7–8 / 0–6</div></div>
 <div class="kpi"><div>Note moyenne /10</div><div class="valeur" id="kpi-note"></div></div>
 <div class="kpi"><div>NPS un an avant</div><div class="valeur" id="kpi-an-avant"></div>
 <div class="detail" id="kpi-an-avant-detail"></div></div>
