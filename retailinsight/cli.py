@@ -351,14 +351,14 @@ def publish(
 @app.command("open", epilog=CODES)
 def ouvrir(
     fichier: Path = typer.Argument(..., help="a published audience file"),
-    vers: Path = typer.Option(..., "--to", help="the new DuckDB file"),
+    vers: Path = typer.Option(..., "--to", help="the new file (a zip for a .pages.zip)"),
     audience: Optional[str] = typer.Option(None, "--audience",
                                            help="whose key to use (default: the file's name)"),
 ):
     """Decrypt a published audience file.
 
-    Into a DuckDB file, still encrypted by DuckDB under the same key: ATTACH it with
-    ENCRYPTION_KEY."""
+    A .duckdb into a DuckDB file, still encrypted by DuckDB under the same key: ATTACH it with
+    ENCRYPTION_KEY. A .pages.zip into a plain zip of the audience's report pages."""
     from retailinsight import publication
 
     arguments = ["ouvrir", str(fichier), "--vers", str(vers)]
