@@ -120,3 +120,24 @@ def test_regle_python_egale_aux_modeles_sur_le_jeu_reel(entrepot_reel):
     assert alertes.keys() == attendues.keys()
     for portee, (_, valeur, reference, limite) in attendues.items():
         assert alertes[portee] == pytest.approx((valeur, reference, limite), abs=1e-9)
+
+
+def test_fraicheur_des_exports_lue_sur_les_fichiers(projet_echantillon, entrepot_echantillon):
+    """The freshness alert's input: every raw file the sources read, with the smallest
+    `warn_after` of its sources in hours and the file's own modification time; the sample,
+    just copied, has no stale export."""
+    lignes = requete(entrepot_echantillon, """
+        select fichier, seuil_heures, epoch(derniere_modification), epoch(maintenant)
+        from intermediate.int_alertes_fraicheur_exports""")
+    seuils = {fichier: seuil for fichier, seuil, _, _ in lignes}
+    assert seuils == {"Satisfaction.db": 26, "retour_client.csv": 26, "produit.csv": 192,
+                      "ref_magasin.csv": 192, "objectifs_nps.csv": 365 * 24}
+    for fichier, _, modification, maintenant in lignes:
+        chemin = projet_echantillon / "data" / "echantillon" / fichier
+        if not chemin.exists():  # an optional file (the targets): no time, never stale
+            assert modification is None
+            continue
+        assert modification == pytest.approx(chemin.stat().st_mtime, abs=1)
+        assert modification <= maintenant
+    assert requete(entrepot_echantillon, "select count(*) from alertes.alerte "
+                                         "where type_alerte = 'export_perime'") == [(0,)]
