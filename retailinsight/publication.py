@@ -61,6 +61,8 @@ DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 TABLES_FEEDBACK = ("marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin")
 # Answers that list individual feedback rows: not for audiences limited to aggregates.
 REPONSES_LIGNES = ("answers.notes_reseaux_sociaux_tv",)
+# The alerts that hold now (no feedback row in them); a département gets its own only.
+ALERTES = "alertes.alerte"
 
 
 class CleManquante(RuntimeError):
@@ -80,16 +82,19 @@ def tables_entrepot(base) -> list[str]:
 def contenu_audience(audience: str, tables: list[str]) -> dict[str, str]:
     """What `audience` may see: {table: SQL select over the source catalog `src`}."""
     reponses = [t for t in tables if t.startswith("answers.")]
+    alertes = [ALERTES] if ALERTES in tables else []
     if audience == "equipe_data":
         return {t: f"select * from src.{t}" for t in tables}
     if audience == "service_client":
-        return {t: f"select * from src.{t}" for t in (*TABLES_FEEDBACK, *reponses)}
+        return {t: f"select * from src.{t}" for t in (*TABLES_FEEDBACK, *reponses, *alertes)}
     if audience == "direction":
-        return {t: f"select * from src.{t}" for t in reponses if t not in REPONSES_LIGNES}
+        return {t: f"select * from src.{t}" for t in (*reponses, *alertes)
+                if t not in REPONSES_LIGNES}
     if audience.startswith("departement_") and audience.removeprefix("departement_") in DEPARTEMENTS:
         code = audience.removeprefix("departement_")
         magasins = f"select ref_magasin from src.marts.dim_magasin where code_departement = '{code}'"
         return {
+            **{t: f"select * from src.{t} where code_departement = '{code}'" for t in alertes},
             "marts.dim_magasin": f"select * from src.marts.dim_magasin where code_departement = '{code}'",
             "marts.fct_retour_client": "select * from src.marts.fct_retour_client "
                                        f"where ref_magasin in ({magasins})",

@@ -55,9 +55,10 @@ def test_chaque_audience_a_exactement_ses_tables(publication, entrepot_genere):
     attendu = {
         "equipe_data": toutes,
         "service_client": sorted(["marts.dim_magasin", "marts.dim_produit",
-                                  "marts.fct_retour_client", *reponses]),
-        "direction": sorted(t for t in reponses if t != "answers.notes_reseaux_sociaux_tv"),
-        **{f"departement_{d}": ["marts.dim_magasin", "marts.dim_produit",
+                                  "marts.fct_retour_client", "alertes.alerte", *reponses]),
+        "direction": sorted(["alertes.alerte", *(t for t in reponses
+                                                 if t != "answers.notes_reseaux_sociaux_tv")]),
+        **{f"departement_{d}": ["alertes.alerte", "marts.dim_magasin", "marts.dim_produit",
                                 "marts.fct_retour_client"] for d in DEPARTEMENTS},
     }
     for audience, tables_attendues in attendu.items():
@@ -77,6 +78,8 @@ def test_fichier_departement_sans_autre_departement(publication, entrepot_genere
         autres = base.execute("select count(*) from f.marts.fct_retour_client where ref_magasin "
                               "not in (select ref_magasin from f.marts.dim_magasin)").fetchone()
         assert autres == (0,)
+        assert base.execute("select count(*) from f.alertes.alerte where code_departement "
+                            f"is distinct from '{departement}'").fetchone() == (0,)
         nombre = base.execute("select count(*) from f.marts.fct_retour_client").fetchone()[0]
     attendu = requete(entrepot_genere, "select count(*) from marts.fct_retour_client f join "
                       "marts.dim_magasin m using (ref_magasin) "
