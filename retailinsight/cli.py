@@ -447,8 +447,9 @@ def generate(
 
 
 @app.command(epilog=CODES)
-def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--backups",
-                                         help="the encrypted cache of the night's state")):
+def nightly(dossier: str = typer.Option(reglages.ETAT_NUIT.defaut, "--backups",
+                                        envvar=reglages.ETAT_NUIT.variable,
+                                        help=reglages.ETAT_NUIT.aide)):
     """Run the nightly refresh, as `make nightly` does.
 
     Step for step: every precondition checked first (backup key, raw folder, space, purge

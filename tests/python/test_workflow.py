@@ -29,7 +29,8 @@ def _commandes_make(cible):
     texte = (RACINE / "Makefile").read_text()
     bloc = re.search(rf"^{cible}:.*\n((?:\t.*\n)+)", texte, re.M)
     assert bloc, f"no `{cible}` target in the Makefile"
-    return [l.strip().replace("$(BIN)/", ".venv/bin/") for l in bloc.group(1).splitlines()]
+    return [l.strip().replace("$(BIN)/", ".venv/bin/").replace(
+        "$(BESTMARKET_NIGHT_STATE)", '"$BESTMARKET_NIGHT_STATE"') for l in bloc.group(1).splitlines()]
 
 
 def test_declenchement_nocturne_et_manuel():
@@ -78,22 +79,23 @@ def test_artefacts_produits_par_les_commandes():
 
 
 
-def test_cache_chiffre_et_purge_nocturne():
-    """The Actions cache holds only encrypted backups (the folder `sauvegarde creer` writes and
-    `sauvegarde reprendre` reads), never the warehouse; the retention purge runs every night,
-    after the refresh and before anything is published."""
-    _, pas, commandes = _commandes_workflow()
-    caches = [e["with"]["path"].split() for e in pas
-              if e.get("uses", "").startswith("actions/cache")]
-    for chemins in caches:
-        assert chemins == ["cache-chiffre"], chemins
-    assert any(c.startswith(".venv/bin/python -m retailinsight.sauvegarde creer --dossier "
-                            "cache-chiffre") for c in commandes)
-    assert ".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre" \
+def test_etat_en_stockage_objet_et_purge_nocturne():
+    """No Actions cache and no artifact holds the warehouse or its history: the state is
+    restored from and saved to object storage (BESTMARKET_NIGHT_STATE, a repository variable),
+    the exports are read from it, the credentials are secrets; the retention purge runs every
+    night, after the refresh and before anything is published."""
+    flux, pas, commandes = _commandes_workflow()
+    assert not [e for e in pas if e.get("uses", "").startswith("actions/cache")]
+    env = flux["jobs"]["refresh"]["env"]
+    assert env["BESTMARKET_NIGHT_STATE"] == "${{ vars.BESTMARKET_NIGHT_STATE }}"
+    assert env["BESTMARKET_RAW_DIR"] == "${{ vars.BESTMARKET_RAW_DIR }}"
+    for secret in ("BESTMARKET_CLE_SAUVEGARDE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert env[secret] == "${{ secrets.%s }}" % secret
+    etat = '"$BESTMARKET_NIGHT_STATE"'
+    assert f".venv/bin/python -m retailinsight.sauvegarde creer --dossier {etat} --garder 1" \
         in commandes
-    flux, _, _ = _commandes_workflow()
-    assert "secrets.BESTMARKET_CLE_SAUVEGARDE" in flux["jobs"]["refresh"]["env"][
-        "BESTMARKET_CLE_SAUVEGARDE"]
+    assert f".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier {etat}" \
+        in commandes
     purge = commandes.index(".venv/bin/python -m retailinsight.rgpd purger")
     assert commandes.index(".venv/bin/python -m retailinsight.rafraichir build") < purge
     assert purge < commandes.index(".venv/bin/dbt docs generate")
