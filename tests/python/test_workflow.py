@@ -30,7 +30,8 @@ def _commandes_make(cible):
     bloc = re.search(rf"^{cible}:.*\n((?:\t.*\n)+)", texte, re.M)
     assert bloc, f"no `{cible}` target in the Makefile"
     return [l.strip().replace("$(BIN)/", ".venv/bin/").replace(
-        "$(BESTMARKET_NIGHT_STATE)", '"$BESTMARKET_NIGHT_STATE"') for l in bloc.group(1).splitlines()]
+        "$(BESTMARKET_NIGHT_STATE)", '"$BESTMARKET_NIGHT_STATE"')
+        for l in bloc.group(1).splitlines()]
 
 
 def test_declenchement_nocturne_et_manuel():
