@@ -274,3 +274,30 @@ def test_publication_et_effacement_dans_le_seau(serveur_s3, dossier_genere, copi
                      f"'{env['BESTMARKET_CLE_SERVICE_CLIENT']}', read_only)")
         assert base.execute("select count(*) from f.marts.fct_retour_client "
                             f"where cle_retour_client = {cle}").fetchone() == (0,)
+
+
+def test_retour_en_arriere_refuse_dans_le_seau(serveur_s3, dossier_genere, copie_entrepot,
+                                              tmp_path):
+    """The rollback refusal holds in the bucket: with the newest backup deleted from it, the
+    older one is not restored in its place; with the high-water mark deleted too, neither.
+    Nothing is written, in the bucket or on disk."""
+    env = _env(serveur_s3, _deposer(serveur_s3, dossier_genere, "retour"), copie_entrepot,
+               tmp_path)
+    etat = f"s3://{ETAT}/retour"
+    for _ in range(2):
+        creee = _lancer(env, tmp_path, "retailinsight.sauvegarde", "creer", "--dossier", etat,
+                        "--entrepot", copie_entrepot, "--garder", "2")
+        assert creee.returncode == 0, creee.stderr
+    s3 = _client(serveur_s3)
+    recente = creee.stdout.strip().removeprefix(f"s3://{ETAT}/")
+    for cle in list(_objets(serveur_s3, ETAT, recente + "/")):
+        s3.delete_object(Bucket=ETAT, Key=cle)
+    restauree = tmp_path / "restauree" / "w.duckdb"
+    for refus in ("before the newest backup this folder has held", "no record of the newest"):
+        objets = _objets(serveur_s3, ETAT, "retour/")
+        reprise = _lancer(env, tmp_path, "retailinsight.sauvegarde", "reprendre", "--dossier",
+                          etat, "--entrepot", restauree)
+        assert reprise.returncode == 1 and refus in reprise.stderr, reprise.stderr
+        assert not restauree.exists() and _objets(serveur_s3, ETAT, "retour/") == objets
+        s3.delete_object(Bucket=ETAT, Key="retour/.plus-recente")
+    assert os.listdir(tmp_path / "tmp") == []
