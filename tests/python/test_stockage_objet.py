@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 from support.chemins import RACINE
+from support.analyse_dbt import amorcer_analyse
 from support.commandes import environnement_relatif
 from support.lecture import requete, tables, tables_differentes
 from test_rafraichissement import SNAPSHOT, TABLES_COMPAREES, decouper
@@ -106,12 +107,15 @@ def _objets(variables: dict, seau: str, prefixe: str = "") -> dict[str, str]:
 
 
 def _env(variables: dict, brut: str, entrepot: Path, tmp_path: Path, **autres) -> dict:
-    """A user's environment for the nightly's commands, run from `tmp_path` (its report and
-    target there), their temporary files in a folder of their own (checked empty after)."""
+    """A user's environment for the nightly's commands, run from the warehouse's folder (its
+    report and dbt's target there, the warehouse named by its bare name so that dbt starts
+    from the run's saved parse state), their temporary files in `tmp_path / "tmp"` (checked
+    empty after)."""
     temporaire = tmp_path / "tmp"
     temporaire.mkdir(exist_ok=True)
+    amorcer_analyse(entrepot.parent / "target", entrepot.name)
     env = dict(environnement_relatif(Path("."), entrepot), **variables,
-               BESTMARKET_RAW_DIR=brut, BESTMARKET_WAREHOUSE=str(entrepot),
+               BESTMARKET_RAW_DIR=brut,
                BESTMARKET_RETENTION_MOIS="1200", TMPDIR=str(temporaire),
                BESTMARKET_CLE_SAUVEGARDE=CLE, **autres)
     return env
@@ -140,7 +144,7 @@ def test_deux_nuits_sur_le_stockage_objet(serveur_s3, dossier_genere, entrepot_g
     for numero, brut in enumerate((jour1, dossier_genere), 1):
         url = _deposer(serveur_s3, brut, "crm")  # the night's complete export, replaced
         env = _env(serveur_s3, url, entrepot, tmp_path)
-        nuit = _lancer(env, tmp_path, "retailinsight.cli", "nightly", "--backups", etat)
+        nuit = _lancer(env, entrepot.parent, "retailinsight.cli", "nightly", "--backups", etat)
         assert nuit.returncode == 0, nuit.stdout[-4000:] + nuit.stderr[-3000:]
         if numero == 1:
             assert f"no backup in {etat}" in nuit.stdout
@@ -160,8 +164,8 @@ def test_deux_nuits_sur_le_stockage_objet(serveur_s3, dossier_genere, entrepot_g
     shutil.copy(entrepot, nuit_deux)
     for reste in entrepot.parent.glob("w.duckdb*"):
         reste.unlink()
-    reprise = _lancer(env, tmp_path, "retailinsight.sauvegarde", "reprendre", "--dossier", etat,
-                      "--entrepot", entrepot)
+    reprise = _lancer(env, entrepot.parent, "retailinsight.sauvegarde", "reprendre",
+                      "--dossier", etat, "--entrepot", entrepot)
     assert reprise.returncode == 0, reprise.stderr
     assert f"tables of {etat}/" in reprise.stdout
     assert tables_differentes(entrepot, nuit_deux) == []
@@ -281,8 +285,7 @@ def test_retour_en_arriere_refuse_dans_le_seau(serveur_s3, dossier_genere, copie
     """The rollback refusal holds in the bucket: with the newest backup deleted from it, the
     older one is not restored in its place; with the high-water mark deleted too, neither.
     Nothing is written, in the bucket or on disk."""
-    env = _env(serveur_s3, _deposer(serveur_s3, dossier_genere, "retour"), copie_entrepot,
-               tmp_path)
+    env = _env(serveur_s3, str(dossier_genere), copie_entrepot, tmp_path)
     etat = f"s3://{ETAT}/retour"
     for _ in range(2):
         creee = _lancer(env, tmp_path, "retailinsight.sauvegarde", "creer", "--dossier", etat,
