@@ -22,6 +22,7 @@ from support.chemins import RACINE
 from support.analyse_dbt import amorcer_analyse
 from support.commandes import environnement_relatif
 from support.lecture import requete, tables, tables_differentes
+from retailinsight.dbt_plugin import FICHIERS_OPTIONNELS
 from test_rafraichissement import SNAPSHOT, TABLES_COMPAREES, decouper
 
 EXPORTS, ETAT = "bestmarket-exports", "bestmarket-etat"
@@ -93,8 +94,8 @@ def _client(variables: dict):
 def _deposer(variables: dict, dossier: Path, prefixe: str, sauf=()) -> str:
     """Upload a raw folder's exports under `prefixe` of the exports bucket; its URL."""
     s3 = _client(variables)
-    for nom in FICHIERS:
-        if nom not in sauf:
+    for nom in (*FICHIERS, *FICHIERS_OPTIONNELS):
+        if nom not in sauf and (dossier / nom).is_file():
             s3.upload_file(str(dossier / nom), EXPORTS, f"{prefixe}/{nom}")
     return f"s3://{EXPORTS}/{prefixe}"
 
@@ -139,6 +140,8 @@ def test_deux_nuits_sur_le_stockage_objet(serveur_s3, dossier_genere, entrepot_g
     the same exports; nothing is left in the temporary folder (the CRM's download included)."""
     limite = "2021-10-01"
     jour1 = decouper(dossier_genere, tmp_path / "jour1", lambda c, d: d < limite)
+    for nom in FICHIERS_OPTIONNELS:  # the business's files beside the exports, as every night
+        shutil.copy(dossier_genere / nom, jour1 / nom)
     etat = f"s3://{ETAT}/nuit"
     entrepot = tmp_path / "w" / "w.duckdb"
     for numero, brut in enumerate((jour1, dossier_genere), 1):
