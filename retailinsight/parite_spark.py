@@ -26,8 +26,11 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMAS = ("staging", "intermediate", "marts", "answers", "rapport", "analyse_nps", "reference")
-EXCLUES = ("empreinte_contenu", "date_chargement", "construit_le")
+SCHEMAS = ("staging", "intermediate", "marts", "answers", "rapport", "analyse_nps", "alertes",
+           "reference")
+# The alerts' export ages are measured at each build's own time (int_alertes_fraicheur_exports).
+EXCLUES = ("empreinte_contenu", "date_chargement", "maintenant", "derniere_modification",
+           "construit_le")
 TOLERANCE = 1e-9
 
 

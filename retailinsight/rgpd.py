@@ -437,6 +437,7 @@ def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
                 stockage.supprimer(chemin)  # every version of it
             else:
                 chemin.unlink()
+                pub.fichier_pages(chemin).unlink(missing_ok=True)
             raison = (f"{pub.variable_cle(audience(chemin))} not set" if republier
                       else "the answers are stale")
             lignes.append(f"removed stale published file {chemin} ({raison}: publish it again "

@@ -146,5 +146,29 @@ def test_une_cle_par_audience(entrepot_genere, dossier_genere, tmp_path):
 
 def test_fichiers_lisibles_par_leur_seul_proprietaire(publication, entrepot_genere):
     """Published files and the warehouse hold feedback: created 0600."""
-    for chemin in [*publication.glob("*.duckdb"), entrepot_genere]:
+    for chemin in [*publication.glob("*.duckdb"), *publication.glob("*.pages.zip"),
+                   entrepot_genere]:
         assert stat.S_IMODE(chemin.stat().st_mode) == 0o600, chemin
+
+
+def test_pages_de_chaque_audience(publication, entrepot_genere, tmp_path):
+    """Each audience's pages, encrypted with its key: a département's zip holds its own folder
+    only (its page and a page per store of its own), the others the whole report."""
+    import zipfile
+
+    magasins = requete(entrepot_genere, "select ref_magasin, code_departement "
+                                        "from marts.dim_magasin")
+    for audience in ("departement_75", "direction"):
+        chemin = publication / f"{audience}.pages.zip"
+        assert b"rapport_nps" not in chemin.read_bytes()
+        with pytest.raises(FichierIllisible):
+            module.ouvrir(chemin, tmp_path / f"{audience}-faux.zip", CLES["equipe_data"])
+        with zipfile.ZipFile(module.ouvrir(chemin, tmp_path / f"{audience}.zip",
+                                           CLES[audience])) as archive:
+            noms = set(archive.namelist())
+        if audience == "direction":
+            assert "rapport_nps.html" in noms and "departement_93/index.html" in noms
+        else:
+            assert noms == {"departement_75/index.html", "departement_75/plotly.min.js",
+                            *(f"departement_75/magasin_{ref}.html"
+                              for ref, code in magasins if code == "75")}
