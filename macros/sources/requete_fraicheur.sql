@@ -3,9 +3,16 @@
 {%- endmacro %}
 
 {% macro default__requete_fraicheur(fichier) -%}
-    {#- DuckDB: the file's modification time, read from the raw folder the plugin set. -#}
+    {#-
+        DuckDB: the file's modification time, read from the raw folder the plugin set. The
+        optional targets file is named as a one-name glob (`objectifs_nps.cs[v]`): when it is
+        absent, that finds no file (null: nothing to be stale) on disk and in a bucket alike,
+        where a plain name is an HTTP 404 error.
+    -#}
+    {%- set chemin = fichier[:-1] ~ '[' ~ fichier[-1] ~ ']'
+        if fichier == 'objectifs_nps.csv' else fichier -%}
     select max(last_modified) as derniere_modification
-    from read_blob(getvariable('bestmarket_dossier_brut') || '/{{ fichier }}')
+    from read_blob(getvariable('bestmarket_dossier_brut') || '/{{ chemin }}')
 {%- endmacro %}
 
 {% macro spark__requete_fraicheur(fichier) -%}

@@ -512,3 +512,21 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
     assert len(smtp.recus) == len(attendus) + 1
     assert smtp.recus[-1].destinataires == ["data@bestmarket.test"]
     assert "retailinsight.nuit" in smtp.recus[-1].texte()
+
+
+def test_essai_sur_le_serveur_local_comme_la_doc_le_dit(tmp_path):
+    """The lines of docs/exploitation.md that try the digests on a local server, run as written
+    from a user's folder: the test message arrives, through STARTTLS and a login."""
+    doc = (RACINE / "docs" / "exploitation.md").read_text(encoding="utf-8")
+    bloc = re.search(r"<!-- essai-smtp:debut -->\n```sh\n(.*?)```\n<!-- essai-smtp:fin -->",
+                     doc, re.S).group(1)
+    for nom in (".venv", "tests"):
+        (tmp_path / nom).symlink_to(RACINE / nom)
+    env = {c: v for c, v in os.environ.items() if not c.startswith("BESTMARKET_")}
+    env["PATH"] = f"{RACINE / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
+    resultat = subprocess.run(["bash", "-euc", bloc + "kill %1\nwait\n"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    recu = (tmp_path / "courrier" / "1.eml").read_text()
+    assert "moi@example.org" in recu and "message d'essai" in resultat.stdout + recu
+    assert "BESTMARKET_SMTP_MOT_DE_PASSE" in (tmp_path / "courrier.env").read_text()

@@ -1,6 +1,12 @@
 """A real SMTP server on the loopback for the digest tests (aiosmtpd): STARTTLS required, with
 a certificate of an authority generated for the run, and AUTH LOGIN required before any mail.
-It keeps every message it accepted."""
+It keeps every message it accepted.
+
+    python tests/python/support/smtp.py FOLDER
+
+runs it by hand, to try the digests on this machine (the development tools of `make test`):
+it prints the settings to export, writes each message it accepts as FOLDER/<n>.eml and runs
+until interrupted (docs/exploitation.md; tested as written)."""
 
 from __future__ import annotations
 
@@ -97,6 +103,7 @@ class ServeurSmtp:
     mot_de_passe: str
     recus: list[Recu] = field(default_factory=list)
     connexions_refusees: int = 0
+    dossier_recus: Path | None = None  # where each accepted message is also written, if set
 
     def environnement(self, **autres) -> dict:
         """The settings that point the product at this server."""
@@ -123,19 +130,49 @@ class ServeurSmtp:
                                      policy=email.policy.default),
             session.auth_data or "",
             session.ssl is not None))
+        if self.dossier_recus:
+            (self.dossier_recus / f"{len(self.recus)}.eml").write_bytes(
+                enveloppe.original_content or enveloppe.content)
         return "250 OK"
 
 
-def demarrer(dossier: Path, mot_de_passe: str):
+def demarrer(dossier: Path, mot_de_passe: str, dossier_recus: Path | None = None):
     """Start the server; return (ServeurSmtp, its Controller: stop() it)."""
     import ssl
 
     autorite, certificat, cle = certificats(dossier)
     contexte = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     contexte.load_cert_chain(certificat, cle)
-    etat = ServeurSmtp(port_libre(), autorite, mot_de_passe)
+    etat = ServeurSmtp(port_libre(), autorite, mot_de_passe, dossier_recus=dossier_recus)
     controleur = Controller(etat, hostname="127.0.0.1", port=etat.port, tls_context=contexte,
                             require_starttls=True, auth_required=True, auth_require_tls=True,
                             authenticator=etat, auth_exclude_mechanism=["PLAIN"])
     controleur.start()
     return etat, controleur
+
+
+def main(argv: list[str]) -> int:
+    import secrets
+    import shlex
+    import signal
+
+    dossier = Path(argv[0]).resolve()
+    dossier.mkdir(parents=True, exist_ok=True)
+    etat, controleur = demarrer(dossier, secrets.token_urlsafe(16), dossier_recus=dossier)
+    for nom, valeur in etat.environnement().items():
+        print(f"export {nom}={shlex.quote(valeur)}")
+    print(f"# messages written to {dossier}/<n>.eml; Ctrl-C stops the server", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controleur.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
