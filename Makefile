@@ -102,7 +102,7 @@ nightly: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.nuit --sauvegardes cache-chiffre
 	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre
 	$(BIN)/dbt source freshness
-	$(BIN)/python -m retailinsight.rafraichir build
+	$(BIN)/python -m retailinsight.rafraichir nuit
 	$(BIN)/python -m retailinsight.rgpd purger
 	$(BIN)/dbt docs generate
 	$(BIN)/python -m retailinsight.rapport

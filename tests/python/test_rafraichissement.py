@@ -200,3 +200,23 @@ def test_retour_supprime_a_la_source_quitte_le_fait(dossier_genere, copie_entrep
                    f"historique.snap_retour_client where cle_retour_client = {cle}") == [(0, 0)]
     assert "assert_lignes_brutes_reconciliees" in resultat.stdout
     assert "ERROR=0" in resultat.stdout
+
+
+def test_la_nuit_sans_tests_unitaires_et_ses_vars_fusionnees():
+    """`rafraichir nuit` is the nightly's build: unit tests left out, the var that limits the
+    fact's row-by-row tests set, and the options' own `--vars` merged into one (theirs win);
+    any other command goes to dbt as given."""
+    import json
+
+    from retailinsight.rafraichir import arguments_dbt
+
+    assert arguments_dbt([]) == ["build"]
+    assert arguments_dbt(["build", "--vars", "{a: 1}"]) == ["build", "--vars", "{a: 1}"]
+    nuit = arguments_dbt(["nuit"])
+    assert nuit[:3] == ["build", "--exclude-resource-type", "unit_test"]
+    assert json.loads(nuit[nuit.index("--vars") + 1]) == {"tests_de_la_nuit": True}
+    delta = arguments_dbt(["nuit", "--vars", "{exports_complets: false}", "--target-path", "t",
+                           "--vars={tests_de_la_nuit: false, q10_top_n: 3}"])
+    assert delta.count("--vars") == 1 and delta[-4:-2] == ["--target-path", "t"]
+    assert json.loads(delta[-1]) == {"tests_de_la_nuit": False, "exports_complets": False,
+                                     "q10_top_n": 3}

@@ -95,5 +95,5 @@ def test_cache_chiffre_et_purge_nocturne():
     assert "secrets.BESTMARKET_CLE_SAUVEGARDE" in flux["jobs"]["refresh"]["env"][
         "BESTMARKET_CLE_SAUVEGARDE"]
     purge = commandes.index(".venv/bin/python -m retailinsight.rgpd purger")
-    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir build") < purge
+    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < purge
     assert purge < commandes.index(".venv/bin/dbt docs generate")
