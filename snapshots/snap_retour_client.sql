@@ -28,7 +28,8 @@
 }}
 
 -- depends_on: {{ ref('int_retour_client_qualifie') }}
-select * from {{ ref('fct_retour_client') }}
+{#- When a row was loaded is the fact's business, not the feedback's history. #}
+select * exclude (lot_chargement) from {{ ref('fct_retour_client') }}
 {%- if not var('exports_complets', true) and load_relation(this) is not none %}
 where cle_retour_client in (
     select cle_retour_client from {{ ref('int_retour_client_qualifie') }}
