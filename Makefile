@@ -97,6 +97,8 @@ report: $(BIN)/.installed
 # (BESTMARKET_RETENTION_MOIS, default 36) runs every night. Its first step (retailinsight.nuit)
 # checks every precondition before anything changes: the backup key, the raw folder, space,
 # and that the purge would not remove more than BESTMARKET_PURGE_PART_MAX (20 %) of the feedback.
+# Then the morning digests of the alerts (retailinsight.alertes), between two backups: the
+# refreshed warehouse is saved before sending, the send log after (retailinsight.nuit.etapes).
 # `bestmarket nightly` runs the same steps (retailinsight.nuit.etapes; a test checks).
 nightly: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.nuit --sauvegardes cache-chiffre
@@ -107,6 +109,8 @@ nightly: $(BIN)/.installed
 	$(BIN)/dbt docs generate
 	$(BIN)/python -m retailinsight.rapport
 	$(BIN)/python -m retailinsight.resume
+	$(BIN)/python -m retailinsight.sauvegarde creer --dossier cache-chiffre --garder 1
+	$(BIN)/python -m retailinsight.alertes envoyer
 	$(BIN)/python -m retailinsight.sauvegarde creer --dossier cache-chiffre --garder 1
 
 sample: $(BIN)/.installed

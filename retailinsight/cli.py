@@ -48,8 +48,14 @@ sauvegardes_app = typer.Typer(help="Encrypted, signed backups of the warehouse.\
                               no_args_is_help=True)
 env_app = typer.Typer(help="Choose the data every command uses (named environments).",
                       epilog=CODES, no_args_is_help=True)
+alertes_app = typer.Typer(help="The alerts' morning digests (sent by SMTP) and their "
+                          "acknowledgement log.\n\nSMTP settings: BESTMARKET_SMTP_SERVEUR, "
+                          "_PORT, _UTILISATEUR, _MOT_DE_PASSE (environment only); recipients: "
+                          "BESTMARKET_ALERTES_DESTINATAIRES_<AUDIENCE>.", epilog=CODES,
+                          no_args_is_help=True)
 app.add_typer(sauvegardes_app, name="backup")
 app.add_typer(env_app, name="env")
+app.add_typer(alertes_app, name="alerts")
 
 console = Console(stderr=True, soft_wrap=True)  # a path in a message stays whole
 # A line of dbt's log naming a node's result: "  12 of 87 OK created sql table model ...".
@@ -345,14 +351,14 @@ def publish(
 @app.command("open", epilog=CODES)
 def ouvrir(
     fichier: Path = typer.Argument(..., help="a published audience file"),
-    vers: Path = typer.Option(..., "--to", help="the new DuckDB file"),
+    vers: Path = typer.Option(..., "--to", help="the new file (a zip for a .pages.zip)"),
     audience: Optional[str] = typer.Option(None, "--audience",
                                            help="whose key to use (default: the file's name)"),
 ):
     """Decrypt a published audience file.
 
-    Into a DuckDB file, still encrypted by DuckDB under the same key: ATTACH it with
-    ENCRYPTION_KEY."""
+    A .duckdb into a DuckDB file, still encrypted by DuckDB under the same key: ATTACH it with
+    ENCRYPTION_KEY. A .pages.zip into a plain zip of the audience's report pages."""
     from retailinsight import publication
 
     arguments = ["ouvrir", str(fichier), "--vers", str(vers)]
@@ -451,9 +457,11 @@ def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--bac
                                          help="the encrypted cache of the night's state")):
     """Run the nightly refresh, as `make nightly` does.
 
-    Step for step: every precondition checked first (backup key, raw folder, space, purge
-    share), then restore from the encrypted cache, freshness, refresh, retention purge, docs,
-    report, summary, and a new backup."""
+    Step for step: every precondition checked first (backup key, SMTP settings, raw folder,
+    space, purge share), then restore from the encrypted cache, freshness, refresh, retention
+    purge, docs, report, summary, a new backup, the alerts' morning digests, and the backup
+    again with what was sent. A step that fails (but the digests') sends the data team one
+    message naming it."""
     from retailinsight import nuit
 
     for etape in nuit.etapes(dossier):
@@ -464,6 +472,10 @@ def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--bac
         if code != 0:
             console.print(f"error: the nightly run stopped at `{' '.join(etape)}` (exit {code})",
                           markup=False, highlight=False)
+            if not nuit.est_envoi_des_digests(etape):
+                # One message to the data team instead of the digests (once a night).
+                _executer([sys.executable, "-m", "retailinsight.alertes", "echec", "--etape",
+                           " ".join(etape), "--code", str(code)])
             _terminer(code)
 
 
@@ -564,6 +576,89 @@ def env_show():
         if reglage.secret:
             valeur = "(set)" if valeur else "(not set)"
         print(f"{reglage.variable}={valeur}  # {reglage.aide}")
+
+
+ETATS_ACQUITTEMENT = {"seen": "vue", "handled": "traitee"}
+
+
+def _alertes(*arguments: str) -> None:
+    from retailinsight import alertes
+
+    _terminer(alertes.main([*arguments]))
+
+
+@alertes_app.command("send", epilog=CODES)
+def alerts_send(
+    entrepot: Optional[Path] = _option_entrepot(),
+    nuit_: Optional[str] = typer.Option(None, "--night", help="the night, YYYY-MM-DD "
+                                        "(default: today, UTC); one digest per audience and night"),
+    dossier: Optional[Path] = typer.Option(None, "--folder",
+                                           envvar=reglages.ALERTES_DOSSIER.variable,
+                                           help=f"{reglages.ALERTES_DOSSIER.aide} (default: "
+                                                f"{reglages.ALERTES_DOSSIER.defaut})"),
+):
+    """Write each audience's digest and send those with something new.
+
+    What the nightly runs after the refresh: new, closed and overdue alerts since the
+    audience's previous digest. A rerun of the night sends nothing again."""
+    arguments = ["--entrepot", str(_entrepot_existant(entrepot)), "envoyer"]
+    arguments += ["--nuit", nuit_] if nuit_ else []
+    arguments += ["--dossier", str(dossier)] if dossier else []
+    _alertes(*arguments)
+
+
+@alertes_app.command("test", epilog=CODES)
+def alerts_test(a: Optional[List[str]] = typer.Option(
+        None, "--to", help="recipient (repeatable; default: "
+                           "BESTMARKET_ALERTES_DESTINATAIRES_EQUIPE_DATA)")):
+    """Send a test message through the configured SMTP server."""
+    _alertes("essai", *[x for adresse in a or [] for x in ("--a", adresse)])
+
+
+@alertes_app.command("ack", epilog=CODES)
+def alerts_ack(
+    id_alerte: str = typer.Argument(..., metavar="ID", help="the alert (`bestmarket alerts "
+                                                            "list`)"),
+    par: str = typer.Option(..., "--by", help="who acknowledges"),
+    etat: str = typer.Option(..., "--state", help="seen or handled"),
+    note: str = typer.Option("", "--note", help="what was done"),
+    entrepot: Optional[Path] = _option_entrepot(),
+):
+    """Mark an alert seen or handled (who, when, a note).
+
+    A handled alert is never shown as overdue. Locked, as every write to the warehouse."""
+    if etat not in ETATS_ACQUITTEMENT:
+        console.print("error: --state is seen or handled", markup=False, highlight=False)
+        raise typer.Exit(2)
+    _alertes("--entrepot", str(_entrepot_existant(entrepot)), "acquitter", id_alerte,
+             "--par", par, "--etat", ETATS_ACQUITTEMENT[etat], "--note", note)
+
+
+@alertes_app.command("list", epilog=CODES)
+def alerts_list(entrepot: Optional[Path] = _option_entrepot()):
+    """List the open alerts with their state (new, seen, handled; overdue)."""
+    from retailinsight import alertes
+    from retailinsight.entrepot import connecter
+    from retailinsight.resume import sans_controles
+
+    with connecter(_entrepot_existant(entrepot)) as base:
+        try:
+            lignes = alertes.etat_alertes(base)
+        except alertes.AlertesAbsentes as erreur:
+            console.print(f"error: {erreur}", markup=False, highlight=False)
+            raise typer.Exit(1)
+    tableau = Table(box=None)
+    tableau.add_column("id", no_wrap=True)
+    tableau.add_column("state", no_wrap=True)
+    tableau.add_column("since", no_wrap=True)
+    tableau.add_column("alert")
+    for ligne in lignes:
+        etat = ligne["etat"] + (" · overdue" if ligne["est_en_retard"] else "")
+        depuis = ligne["date_ouverture"].strftime("%Y-%m-%d %H:%M") if ligne[
+            "date_ouverture"] else "—"
+        tableau.add_row(sans_controles(ligne["id_alerte"]), etat, depuis,
+                        sans_controles(ligne["message"] or ""))
+    Console().print(tableau if lignes else "no open alert")
 
 
 def main() -> None:

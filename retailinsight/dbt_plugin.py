@@ -3,7 +3,9 @@
 dbt-duckdb calls `configure_connection` on every new connection, before anything else runs.
 The plugin
 1. checks that the raw folder holds every expected file, and stops with an error naming the
-   missing one (a missing SQLite file would otherwise be created empty by the attach);
+   missing one (a missing SQLite file would otherwise be created empty by the attach); the
+   optional `objectifs_nps.csv` (the business's NPS targets) is checked the same way when
+   present, and read as an empty file when not;
 2. loads the `sqlite_scanner` extension from the PyPI wheel pinned in requirements.txt (no
    extension repository is reachable here);
 3. attaches `Satisfaction.db` read-only as the catalog `crm`, every column read as text so that
@@ -44,6 +46,9 @@ EXTENSIONS = {
 
 ECHANTILLON = Path(reglages.DOSSIER_BRUT.defaut)
 FICHIERS_CSV = ("retour_client", "produit", "ref_magasin")
+# Exports the business may leave out: the monthly NPS targets it maintains beside the exports
+# (without it, the seed `objectifs_nps` gives them). Checked and read like the others when present.
+FICHIERS_OPTIONNELS = ("objectifs_nps.csv",)
 # Bytes that Windows-1252 maps to other characters than latin-1 does (or leaves undefined).
 OCTETS_PROPRES_CP1252 = bytes(range(0x80, 0xA0))
 TAILLE_BLOC = 1 << 23
@@ -74,7 +79,9 @@ def chemin_extension(paquet: str, nom: str) -> Path:
 def verifier_dossier_brut(dossier: str | Path) -> Path:
     """Return the raw folder as a Path, or raise naming the first missing/unreadable file."""
     dossier = Path(dossier)
-    for nom in FICHIERS_BRUTS:
+    presents = [nom for nom in FICHIERS_OPTIONNELS
+                if (dossier / nom).exists() or (dossier / nom).is_symlink()]
+    for nom in FICHIERS_BRUTS + tuple(presents):
         fichier = dossier / nom
         if fichier.is_symlink() or (fichier.exists() and not fichier.is_file()):
             raise FichierBrutInvalide(
@@ -90,7 +97,7 @@ def verifier_dossier_brut(dossier: str | Path) -> Path:
                 flux.read(1)
         except OSError as erreur:
             raise FichierBrutInvalide(f"raw file unreadable: {fichier}: {erreur}") from erreur
-    for nom in FICHIERS_BRUTS[1:]:
+    for nom in FICHIERS_BRUTS[1:] + tuple(presents):
         with open(dossier / nom, "rb") as flux:
             if flux.read(3) == b"\xef\xbb\xbf":
                 raise FichierBrutInvalide(
@@ -271,9 +278,11 @@ class Plugin(BasePlugin):
             dossier = Path(self.dossier_brut)
             lectures = {}
             copies = None
-            for nom in FICHIERS_CSV:
+            for nom in FICHIERS_CSV + tuple(Path(f).stem for f in FICHIERS_OPTIONNELS):
                 fichier = (dossier / f"{nom}.csv").resolve()
-                if encodage_csv(fichier) == "latin-1":
+                if not fichier.exists():
+                    fichier = None  # an optional export left out: read as an empty file
+                elif encodage_csv(fichier) == "latin-1":
                     lectures[nom] = (fichier, "latin-1")
                     continue
                 if copies is None:
@@ -281,7 +290,10 @@ class Plugin(BasePlugin):
                     copies = Path(tempfile.mkdtemp(prefix=f"bestmarket-utf8-{os.getpid()}-"))
                     atexit.register(shutil.rmtree, copies, True)
                 copie = copies / f"{nom}.csv"
-                transcoder_cp1252(fichier, copie)
+                if fichier is None:
+                    copie.write_bytes(b"")
+                else:
+                    transcoder_cp1252(fichier, copie)
                 lectures[nom] = (copie, "utf-8")
             self.lectures = lectures
         return self.lectures

@@ -136,6 +136,11 @@ def generer(sortie: Path, nb_lignes: int = reglages.GENERATEUR_LIGNES,
     with open(sortie / "ref_magasin.csv", "wb") as fichier:
         for ligne in liste_magasins:
             fichier.write(_csv_ligne(ligne))
+    # The monthly NPS targets the business maintains beside the exports (`AAAA-MM;objectif`):
+    # 2021 only, so that later months show the last target carried forward.
+    with open(sortie / "objectifs_nps.csv", "wb") as fichier:
+        for numero_mois in range(1, 13):
+            fichier.write(_csv_ligne((f"2021-{numero_mois:02d}", 30)))
 
     compte = {"retour_client.csv": 0, "Satisfaction.db:retour_client": 0}
     lot = []

@@ -5,6 +5,7 @@
 Refuses (exit 2, every problem named, nothing changed) when:
 - the backup key is missing, too weak or shared with an audience (the night ends with a
   backup: a key found missing then would come after the purge);
+- an SMTP server is set for the digests without its login or password;
 - the raw folder is incomplete or holds a file that is not a regular file of it;
 - a folder the night writes is not writable, or its disk has less free space than the night
   needs (2.5 times the warehouse or the raw folder, whichever is larger);
@@ -24,7 +25,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from retailinsight import reglages, rgpd, sauvegarde
+from retailinsight import alertes, reglages, rgpd, sauvegarde
 from retailinsight.dbt_plugin import FichierBrutInvalide, verifier_dossier_brut
 from retailinsight.reglages import chemin_entrepot
 
@@ -66,7 +67,7 @@ def part_purgee_brute(dossier: Path, limite: dt.date) -> tuple[int, int, list[tu
 def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
               part_max: float, date_reference: dt.date | None = None) -> list[str]:
     """Every reason the night must not start; empty when it may."""
-    trouves = []
+    trouves = list(alertes.problemes_configuration())
     try:
         sauvegarde.cles()
     except sauvegarde.CleInvalide as erreur:
@@ -108,7 +109,9 @@ def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
 
 def etapes(sauvegardes: Path | str = reglages.SAUVEGARDES_NUIT) -> list[list[str]]:
     """The nightly run, step by step, as `make nightly` and the CI workflow run it (a test
-    checks): `python` is this virtualenv's Python, `dbt` its dbt."""
+    checks): `python` is this virtualenv's Python, `dbt` its dbt. The digests go after the
+    refresh, the purge, the report and a first backup: a failure to send them fails the night
+    loudly with the warehouse already refreshed and saved."""
     dossier = str(sauvegardes)
     return [
         ["python", "-m", "retailinsight.nuit", "--sauvegardes", dossier],
@@ -119,9 +122,22 @@ def etapes(sauvegardes: Path | str = reglages.SAUVEGARDES_NUIT) -> list[list[str
         ["dbt", "docs", "generate"],
         ["python", "-m", "retailinsight.rapport"],
         ["python", "-m", "retailinsight.resume"],
+        # The refreshed warehouse is saved before anything is sent, so that an SMTP server
+        # down or a wrong password (the digests' step fails loudly) loses no night...
+        ["python", "-m", "retailinsight.sauvegarde", "creer", "--dossier", dossier,
+         "--garder", "1"],
+        ["python", "-m", "retailinsight.alertes", "envoyer"],
+        # ...and saved again once sent: the send log is in the warehouse, and the next night
+        # (a CI runner restores the cache) must know what this one sent, not send it again.
         ["python", "-m", "retailinsight.sauvegarde", "creer", "--dossier", dossier,
          "--garder", "1"],
     ]
+
+
+def est_envoi_des_digests(etape: list[str]) -> bool:
+    """The step that sends the digests: when it fails, the SMTP server is the cause, and no
+    message of failure could be sent either."""
+    return etape[:3] == ["python", "-m", "retailinsight.alertes"]
 
 
 def main(argv=None) -> int:
@@ -137,7 +153,7 @@ def main(argv=None) -> int:
         for probleme in trouves:
             print(f"  - {probleme}", file=sys.stderr)
         return 2
-    print("nightly preconditions hold: backup key, raw folder, space, purge share")
+    print("nightly preconditions hold: backup key, SMTP settings, raw folder, space, purge share")
     return 0
 
 

@@ -21,6 +21,12 @@ The audience opens its file with
     python -m retailinsight.publication ouvrir FILE --vers OUT.duckdb   # key from the environment
 
 then `ATTACH 'OUT.duckdb' AS f (ENCRYPTION_KEY '<key>', READ_ONLY)`.
+
+Beside it, `<audience>.pages.zip`, encrypted as a whole with the same key, holds the report's
+pages for that audience, written from the same warehouse (`retailinsight.rapport`): a
+département's folder only (its page and its stores' pages) for `departement_<code>`, the
+network's report and every département's folder for the others. `ouvrir` decrypts it into a
+plain zip: unzip it, open `index.html` (or `rapport_nps.html`) in a browser, offline.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -54,6 +61,8 @@ DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 TABLES_FEEDBACK = ("marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin")
 # Answers that list individual feedback rows: not for audiences limited to aggregates.
 REPONSES_LIGNES = ("answers.notes_reseaux_sociaux_tv",)
+# The alerts that hold now (no feedback row in them); a département gets its own only.
+ALERTES = "alertes.alerte"
 
 
 class CleManquante(RuntimeError):
@@ -73,16 +82,19 @@ def tables_entrepot(base) -> list[str]:
 def contenu_audience(audience: str, tables: list[str]) -> dict[str, str]:
     """What `audience` may see: {table: SQL select over the source catalog `src`}."""
     reponses = [t for t in tables if t.startswith("answers.")]
+    alertes = [ALERTES] if ALERTES in tables else []
     if audience == "equipe_data":
         return {t: f"select * from src.{t}" for t in tables}
     if audience == "service_client":
-        return {t: f"select * from src.{t}" for t in (*TABLES_FEEDBACK, *reponses)}
+        return {t: f"select * from src.{t}" for t in (*TABLES_FEEDBACK, *reponses, *alertes)}
     if audience == "direction":
-        return {t: f"select * from src.{t}" for t in reponses if t not in REPONSES_LIGNES}
+        return {t: f"select * from src.{t}" for t in (*reponses, *alertes)
+                if t not in REPONSES_LIGNES}
     if audience.startswith("departement_") and audience.removeprefix("departement_") in DEPARTEMENTS:
         code = audience.removeprefix("departement_")
         magasins = f"select ref_magasin from src.marts.dim_magasin where code_departement = '{code}'"
         return {
+            **{t: f"select * from src.{t} where code_departement = '{code}'" for t in alertes},
             "marts.dim_magasin": f"select * from src.marts.dim_magasin where code_departement = '{code}'",
             "marts.fct_retour_client": "select * from src.marts.fct_retour_client "
                                        f"where ref_magasin in ({magasins})",
@@ -241,7 +253,20 @@ def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, st
              prive: Path) -> dict[str, Path]:
     """Each audience's DuckDB file is written in the private folder `prive` (0700), then
     encrypted as a whole beside its target and renamed over it."""
+    from retailinsight import rapport  # plotly: imported only when publishing
+
     ecrits = {}
+    # The report's pages, written once from the same warehouse; each audience gets its part
+    # (none from a warehouse built without the report's models).
+    pages = prive / "pages"
+    try:
+        modeles = rapport.lire_modeles(entrepot)
+    except duckdb.CatalogException:
+        pages = None
+    else:
+        pages.mkdir()
+        (pages / "rapport_nps.html").write_text(rapport.construire(modeles), encoding="utf-8")
+        rapport.ecrire_pages(modeles, pages)
     with duckdb.connect() as base:
         base.execute(f"load {litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
         base.execute(f"attach {litteral(entrepot)} as src (read_only)")
@@ -262,7 +287,35 @@ def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, st
             interne.unlink()
             os.replace(provisoire, cible)
             ecrits[audience] = cible
+            if pages:
+                _publier_pages(pages, audience, prive, dossier, cles[audience])
+            else:
+                fichier_pages(cible).unlink(missing_ok=True)
     return ecrits
+
+
+def fichier_pages(fichier: Path) -> Path:
+    """The pages' file beside an audience's DuckDB file."""
+    return fichier.with_name(fichier.name.removesuffix(".duckdb") + ".pages.zip")
+
+
+def _publier_pages(pages: Path, audience: str, prive: Path, dossier: Path, cle: str) -> None:
+    """The audience's pages zipped in `prive`, then encrypted as the DuckDB file is."""
+    if audience.startswith("departement_"):
+        fichiers = sorted((pages / audience).rglob("*"))
+    else:
+        fichiers = sorted(pages.rglob("*"))
+    archive = prive / f"{audience}.pages.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zip_:
+        for fichier in fichiers:
+            if fichier.is_file():
+                zip_.write(fichier, fichier.relative_to(pages))
+    cible = fichier_pages(dossier / f"{audience}.duckdb")
+    provisoire = cible.with_name(cible.name + ".en-cours")
+    provisoire.unlink(missing_ok=True)
+    chiffrer_fichier(archive, provisoire, cle_fichier(cle))
+    archive.unlink()
+    os.replace(provisoire, cible)
 
 
 def main_ouvrir(argv) -> int:
@@ -271,11 +324,12 @@ def main_ouvrir(argv) -> int:
         description="decrypt a published audience file into a DuckDB file (still encrypted "
                     "with DuckDB's encryption under the same key)")
     parser.add_argument("fichier", type=Path)
-    parser.add_argument("--vers", type=Path, required=True, help="the new DuckDB file")
+    parser.add_argument("--vers", type=Path, required=True,
+                        help="the new file (DuckDB, or a zip for a .pages.zip)")
     parser.add_argument("--audience", choices=audiences(),
                         help="whose key to use (default: the file's name)")
     args = parser.parse_args(argv)
-    audience = args.audience or args.fichier.name.removesuffix(".duckdb")
+    audience = args.audience or args.fichier.name.removesuffix(".duckdb").removesuffix(".pages.zip")
     cle = os.environ.get(variable_cle(audience)) if audience in audiences() else None
     if not cle:
         print(f"error: set the key of {audience} in {variable_cle(audience)}", file=sys.stderr)
@@ -285,7 +339,10 @@ def main_ouvrir(argv) -> int:
     except (FichierIllisible, FileExistsError, FileNotFoundError) as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return 1
-    print(f"{args.vers}: ATTACH '{args.vers}' AS f (ENCRYPTION_KEY '<your key>', READ_ONLY)")
+    if args.fichier.name.endswith(".pages.zip"):
+        print(f"{args.vers}: unzip it, then open index.html or rapport_nps.html in a browser")
+    else:
+        print(f"{args.vers}: ATTACH '{args.vers}' AS f (ENCRYPTION_KEY '<your key>', READ_ONLY)")
     return 0
 
 

@@ -1,19 +1,26 @@
-"""The customer-service lead's report: one self-contained HTML page, in French, offline.
+"""The customer-service lead's report and the store managers' pages, in French, offline.
 
     python -m retailinsight.rapport [--entrepot W] [--sortie rapport/rapport_nps.html]
 
-Every figure is read from the answer and report models of the warehouse (schemas `answers`
-and `rapport`): this code only lays them out, it computes no indicator. The section "Magasins
-à suivre" reads the segmentation models of `models/marts/rapport/magasins/`; the section
-"Pourquoi le NPS a bougé" the analysis models of `models/marts/analyse/` (schema `analyse_nps`).
-Plotly's JavaScript is inlined once in the page, so it opens from disk with no network.
+writes the network's page (`--sortie`, self-contained: Plotly inlined) and beside it a folder
+per département, `departement_<code>/`: its page, a page per store, Plotly's script once.
+Every page has filters (period, département, store, source, category): the model
+`rapport.agregats_rapport` (counts by month x store x source x category, no feedback row) is
+embedded as JSON and `rapport_interactif.js` sums it in the browser, with the project's NPS and
+margin formulas, to redraw the charts and tables. The Excel exports are those tables over all
+of a page's data, written here with the same sums (`lignes_table`). Every other figure is read
+from the models (schemas `answers`, `rapport`, `analyse_nps`): the stores to watch, why the NPS
+moved, the stores' place in the network. The header names the data (`provenance_donnees`).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import html
+import io
+import json
 import math
 from pathlib import Path
 
@@ -77,16 +84,23 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
                              "from analyse_nps.limites_entonnoir_magasins) order by nb_reponses",
         "classement_equitable": "select * from analyse_nps.classement_magasins_equitable "
                                 "order by rang_nps_equitable, rang_nps, ref_magasin",
+        # The filters' counts (month x store x source x category) and where the data comes from.
+        "agregats": "select * from rapport.agregats_rapport "
+                    "order by mois, ref_magasin, libelle_source, libelle_categorie",
+        "provenance": "select * from rapport.provenance_donnees",
     }
     with connecter(entrepot) as base:
-        return {nom: _lire(base, sql) for nom, sql in requetes.items()}
+        modeles = {nom: _lire(base, sql) for nom, sql in requetes.items()}
+    modeles["provenance"][0]["entrepot"] = str(entrepot)
+    return modeles
 
 
 def _nb(valeur, decimales=1, signe=False) -> str:
+    """A number in French: « 3 000 », « 31,0 », « −4,2 » (no-break space between thousands)."""
     if valeur is None:
         return "—"
-    texte = f"{valeur:+.{decimales}f}" if signe else f"{valeur:.{decimales}f}"
-    return texte.replace(".", ",").replace("-", "−")
+    texte = f"{valeur:+,.{decimales}f}" if signe else f"{valeur:,.{decimales}f}"
+    return texte.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
 
 
 def _couleurs_nps(lignes):
@@ -100,62 +114,6 @@ def _mise_en_page(figure, titre, hauteur=380):
     return figure
 
 
-def figure_nps_mois(lignes):
-    mois = [l["mois"].strftime("%Y-%m") for l in lignes]
-    figure = go.Figure()
-    for cle, nom, couleur in [("pct_promoteurs", "Promoteurs (9–10)", VERT),
-                              ("pct_passifs", "Passifs (7–8)", GRIS),
-                              ("pct_detracteurs", "Détracteurs (0–6)", ROUGE)]:
-        figure.add_bar(x=mois, y=[l[cle] for l in lignes], name=nom, marker_color=couleur,
-                       opacity=0.35, yaxis="y2", hovertemplate="%{y:.1f} %<extra>" + nom + "</extra>")
-    figure.add_scatter(
-        x=mois, y=[l["nps"] for l in lignes], name="NPS (± marge à 95 %)", mode="lines+markers",
-        line=dict(color=BLEU, width=3),
-        marker=dict(size=[14 if l["est_variation_significative"] else 8 for l in lignes],
-                    color=[ORANGE if l["est_variation_significative"] else BLEU for l in lignes],
-                    symbol=["diamond" if l["est_variation_significative"] else "circle"
-                            for l in lignes]),
-        error_y=dict(type="data", array=[l["marge_erreur_95"] for l in lignes], visible=True),
-        customdata=[[l["nb_reponses"], l["marge_erreur_95"], l["variation_nps"]] for l in lignes],
-        hovertemplate="NPS %{y:.1f} ± %{customdata[1]:.1f}<br>%{customdata[0]} réponses"
-                      "<br>variation %{customdata[2]:+.1f}<extra></extra>")
-    figure.add_scatter(x=mois, y=[l["objectif_nps"] for l in lignes], name="Objectif",
-                       mode="lines", line=dict(color=ORANGE, dash="dash", width=2))
-    figure.update_layout(barmode="stack", yaxis=dict(title="NPS (points)"),
-                         yaxis2=dict(title="part des réponses (%)", overlaying="y", side="right",
-                                     range=[0, 100], showgrid=False),
-                         legend=dict(orientation="h", y=-0.2))
-    return _mise_en_page(figure, "NPS par mois, objectif et répartition des réponses", 460)
-
-
-def figure_nps_groupes(lignes, cle, titre):
-    figure = go.Figure(go.Bar(
-        x=[l[cle] for l in lignes], y=[l["nps"] for l in lignes], marker_color=_couleurs_nps(lignes),
-        error_y=dict(type="data", array=[l["marge_erreur_95"] for l in lignes]),
-        text=[f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}<br>{l['nb_reponses']} rép."
-              + (" (trop peu)" if l["est_echantillon_faible"] else "") for l in lignes],
-        textposition="outside"))
-    figure.update_yaxes(title="NPS (points)")
-    return _mise_en_page(figure, titre)
-
-
-def figure_categories(lignes):
-    figure = go.Figure()
-    figure.add_bar(x=[l["libelle_categorie"] for l in lignes], y=[l["nb_retours"] for l in lignes],
-                   name="Nombre de retours", marker_color=BLEU,
-                   text=[f"{l['nb_retours']} ({_nb(l['pct_retours'])} %)" for l in lignes],
-                   textposition="outside")
-    figure.add_scatter(x=[l["libelle_categorie"] for l in lignes],
-                       y=[l["note_moyenne"] for l in lignes], name="Note moyenne /10",
-                       yaxis="y2", mode="markers+text", marker=dict(size=14, color=ORANGE),
-                       text=[_nb(l["note_moyenne"], 2) for l in lignes], textposition="top center")
-    figure.update_layout(yaxis=dict(title="retours"),
-                         yaxis2=dict(title="note moyenne", overlaying="y", side="right",
-                                     range=[0, 10], showgrid=False),
-                         legend=dict(orientation="h", y=-0.2))
-    return _mise_en_page(figure, "Retours et note moyenne par catégorie")
-
-
 def figure_typologies(lignes):
     figure = go.Figure(go.Bar(
         y=[f"{l['rang']}. {l['typologie_produit']}" for l in lignes][::-1],
@@ -164,33 +122,6 @@ def figure_typologies(lignes):
         textposition="auto"))
     figure.update_xaxes(title="note moyenne /10", range=[0, 10])
     return _mise_en_page(figure, "Note moyenne par typologie de produit", 320)
-
-
-def figure_carte(lignes):
-    places = [l for l in lignes if l["latitude"] is not None and l["longitude"] is not None]
-    avec = [l for l in places if l["nps"] is not None]
-    sans = [l for l in places if l["nps"] is None]
-    figure = go.Figure(go.Scatter(
-        x=[l["longitude"] for l in avec], y=[l["latitude"] for l in avec], mode="markers",
-        marker=dict(size=[10 + min(l["nb_reponses"], 80) / 4 for l in avec],
-                    color=[l["nps"] for l in avec], colorscale="RdYlGn", cmin=-20, cmax=60,
-                    colorbar=dict(title="NPS"), line=dict(width=1, color="#333"),
-                    opacity=[0.45 if l["est_echantillon_faible"] else 0.95 for l in avec]),
-        text=[f"{l['libelle_commune']} ({l['code_departement']})<br>NPS {_nb(l['nps'])} ± "
-              f"{_nb(l['marge_erreur_95'])}, {l['nb_reponses']} réponses"
-              + ("<br>échantillon trop faible" if l["est_echantillon_faible"] else "")
-              for l in avec],
-        hovertemplate="%{text}<extra></extra>", name="magasins"))
-    if sans:
-        figure.add_scatter(
-            x=[l["longitude"] for l in sans], y=[l["latitude"] for l in sans], mode="markers",
-            marker=dict(size=9, color=GRIS, symbol="x"), name="sans retour",
-            text=[f"{l['libelle_commune']} ({l['code_departement']}) : aucun retour" for l in sans],
-            hovertemplate="%{text}<extra></extra>")
-    figure.update_layout(showlegend=bool(sans), legend=dict(orientation="h", y=-0.15))
-    figure.update_xaxes(title="longitude", showgrid=True)
-    figure.update_yaxes(title="latitude", scaleanchor="x", scaleratio=1.5)
-    return _mise_en_page(figure, "Carte des magasins, couleur = NPS (taille = réponses)", 560)
 
 
 # Display colours of the segments (keys of `segments_magasin.code_segment`).
@@ -466,13 +397,20 @@ STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
 background:#f6f7f9}header{background:#1f5f99;color:#fff;padding:18px 32px}
 main{max-width:1180px;margin:auto;padding:16px 24px}section{background:#fff;border-radius:8px;
-padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002}.kpis{display:flex;gap:16px;
-flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
+padding:12px 20px;margin:16px 0;box-shadow:0 1px 3px #0002;overflow-x:auto}
+.kpis{display:flex;gap:16px;flex-wrap:wrap}.kpi{flex:1;min-width:200px;background:#fff;border-radius:8px;padding:14px 18px;
 box-shadow:0 1px 3px #0002}.kpi .valeur{font-size:2.2em;font-weight:700;color:#1f5f99}
 .kpi .detail{color:#555;font-size:.9em}table{border-collapse:collapse;width:100%;
 font-size:.92em}th,td{padding:5px 8px;border-bottom:1px solid #ddd;text-align:left}
-th{background:#eef2f6}.grille{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+th{background:#eef2f6}td.nombre{text-align:right;white-space:nowrap}
+.grille{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media(max-width:900px){.grille{grid-template-columns:1fr}}.note{color:#666;font-size:.85em}
+[hidden]{display:none!important}.alerte{background:#fdecea;border-left:4px solid #c0392b;
+padding:10px 14px}.provenance{font-size:.9em;margin:6px 0}header code{color:#fff}
+.filtres label{display:inline-block;margin:4px 12px 4px 0}.filtres select{max-width:260px}
+.table-defilante{overflow-x:auto}.exports a,.exports button{margin-right:12px}
+@media(max-width:600px){main{padding:8px}header{padding:12px 14px}section{padding:8px 10px}
+.kpi{min-width:140px}.kpi .valeur{font-size:1.6em}}
 """
 
 
@@ -481,19 +419,252 @@ VIDE = ('<p class="alerte" id="entrepot-vide"><strong>L\'entrepôt ne contient a
         "Les chiffres ci-dessous sont vides.</p>")
 
 
+# The interactive part: the filters' counts embedded as JSON, every figure summed from them in
+# the page (rapport_interactif.js). Its tables, one per axis, share these columns.
+INDICATEURS = ["Retours", "Réponses", "NPS", "Marge à 95 % (±)", "Promoteurs (%)",
+               "Passifs (%)", "Détracteurs (%)", "Note moyenne"]
+TABLES = {
+    "mois": ("Par mois", ["Mois"], ["Objectif NPS", "Objectif reporté", "NPS un an avant"]),
+    "source": ("Par source", ["Source"], []),
+    "categorie": ("Par catégorie de retour", ["Catégorie"], []),
+    "departement": ("Par département", ["Code", "Département"], []),
+    "magasin": ("Par magasin", ["Magasin", "N°", "Département"], []),
+}
+DECIMALES = {"NPS": 1, "Marge à 95 % (±)": 1, "Promoteurs (%)": 1, "Passifs (%)": 1,
+             "Détracteurs (%)": 1, "Note moyenne": 2, "Objectif NPS": 1, "NPS un an avant": 1}
+SCRIPT = Path(__file__).with_name("rapport_interactif.js")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _mois(date) -> str:
+    return date.strftime("%Y-%m")
+
+
+def _indicateurs(comptes: list[int]) -> list:
+    """[retours, réponses, NPS, margin, shares, average note] of summed counts [retours,
+    réponses, promoteurs, passifs, détracteurs, somme des notes]: the formulas of the macros
+    nps_depuis_comptes and marge_erreur_nps_depuis_comptes, as the page's script applies them
+    (the Excel files are the unfiltered tables; tests compare both with the models)."""
+    retours, n, promoteurs, passifs, detracteurs, somme = comptes
+    if not n:
+        return [retours, n, None, None, None, None, None, None]
+    p, d = promoteurs / n, detracteurs / n
+    return [retours, n, 100 * (promoteurs - detracteurs) / n,
+            1.96 * 100 * math.sqrt((p + d - (p - d) ** 2) / n), 100 * p, 100 * passifs / n,
+            100 * d, somme / n]
+
+
+def neutraliser(valeur: str) -> str:
+    """A text cell that a spreadsheet would read as a formula (= + - @, tab, CR first) gets a
+    leading ', as the page's CSV does."""
+    return "'" + valeur if valeur[:1] in ("=", "+", "-", "@", "\t", "\r") else valeur
+
+
+def classeur(titre: str, entetes: list[str], lignes: list[list]) -> bytes:
+    """One table as an .xlsx file: French headers, numbers as numbers, text never a formula."""
+    import xlsxwriter
+
+    tampon = io.BytesIO()
+    with xlsxwriter.Workbook(tampon, {"in_memory": True}) as livre:
+        feuille = livre.add_worksheet(titre[:31])
+        gras = livre.add_format({"bold": True, "bg_color": "#eef2f6"})
+        formats = {d: livre.add_format({"num_format": "0." + "0" * d}) for d in (1, 2)}
+        for j, entete in enumerate(entetes):
+            feuille.write_string(0, j, entete, gras)
+            feuille.set_column(j, j, max(12, len(entete) + 2))
+        for i, ligne in enumerate(lignes, start=1):
+            for j, valeur in enumerate(ligne):
+                if isinstance(valeur, (int, float)):
+                    feuille.write_number(i, j, valeur, formats.get(DECIMALES.get(entetes[j])))
+                elif valeur is not None:
+                    feuille.write_string(i, j, neutraliser(str(valeur)))
+        feuille.freeze_panes(1, 0)
+    return tampon.getvalue()
+
+
+def donnees_page(modeles, perimetre: dict) -> dict:
+    """What a page's script needs: every month of the history, the labels, the counts of the
+    page's stores (`perimetre`: the network, one département or one store), the targets, and
+    for a département's or a store's page the network's counts (no store in them)."""
+    agregats = modeles["agregats"]
+    magasins = [m for m in modeles["magasins"] if perimetre["type"] == "reseau"
+                or (perimetre["type"] == "departement"
+                    and m["code_departement"] == perimetre["code"])
+                or m["ref_magasin"] == perimetre.get("ref")]
+    refs = {m["ref_magasin"] for m in magasins}
+    mois = []
+    if agregats:
+        courant, dernier = agregats[0]["mois"], max(a["mois"] for a in agregats)
+        while courant <= dernier:  # every month, so that « a year before » is 12 steps back
+            mois.append(_mois(courant))
+            courant = (courant + dt.timedelta(days=32)).replace(day=1)
+    index = {m: i for i, m in enumerate(mois)}
+    sources = sorted({a["libelle_source"] for a in agregats})
+    categories = sorted({a["libelle_categorie"] for a in agregats})
+    comptes = ("nb_retours", "nb_reponses", "nb_promoteurs", "nb_passifs", "nb_detracteurs",
+               "somme_notes")
+    lignes = [[index[_mois(a["mois"])], a["ref_magasin"], sources.index(a["libelle_source"]),
+               categories.index(a["libelle_categorie"]), *(a[c] for c in comptes)]
+              for a in agregats if a["ref_magasin"] in refs]
+    reseau = None
+    if perimetre["type"] != "reseau":
+        sommes = {}
+        for a in agregats:
+            cle = (index[_mois(a["mois"])], sources.index(a["libelle_source"]),
+                   categories.index(a["libelle_categorie"]))
+            sommes[cle] = [x + a[c] for x, c in zip(sommes.get(cle, [0] * 6), comptes)]
+        reseau = [[*cle, *valeurs] for cle, valeurs in sorted(sommes.items())]
+    axes = {"reseau": ["mois", "source", "categorie", "departement", "magasin"],
+            "departement": ["mois", "source", "categorie", "magasin"],
+            "magasin": ["mois", "source", "categorie"]}[perimetre["type"]]
+    return {
+        "mois": mois, "sources": sources, "categories": categories, "seuil": 30,
+        "departements": {m["code_departement"]: m["nom_departement"] for m in magasins},
+        "magasins": [{"ref": m["ref_magasin"], "nom": m["libelle_commune"],
+                      "dep": m["code_departement"], "lat": m["latitude"], "lon": m["longitude"]}
+                     for m in magasins],
+        "lignes": lignes, "reseau": reseau, "perimetre": perimetre,
+        "objectifs": {_mois(m["mois"]): [m["objectif_nps"], bool(m["est_objectif_reporte"])]
+                      for m in modeles["nps_mois"] if m["objectif_nps"] is not None},
+        "tables": [{"id": axe, "axe": axe, "titre": TABLES[axe][0],
+                    "entetes": TABLES[axe][1] + INDICATEURS + TABLES[axe][2],
+                    "fichier": f"{perimetre['fichier']}-{axe}"} for axe in axes],
+    }
+
+
+def lignes_table(donnees: dict, axe: str) -> list[list]:
+    """A table of the page over all its data (no filter): the Excel export's rows, in the
+    order the script shows them."""
+    magasins = {m["ref"]: m for m in donnees["magasins"]}
+    cles = {"mois": lambda l: l[0], "source": lambda l: l[2], "categorie": lambda l: l[3],
+            "departement": lambda l: magasins[l[1]]["dep"], "magasin": lambda l: l[1]}
+    sommes = {}
+    for l in donnees["lignes"]:
+        k = cles[axe](l)
+        sommes[k] = [x + y for x, y in zip(sommes.get(k, [0] * 6), l[4:])]
+    libelles = {
+        "mois": lambda k: [donnees["mois"][k]], "source": lambda k: [donnees["sources"][k]],
+        "categorie": lambda k: [donnees["categories"][k]],
+        "departement": lambda k: [k, donnees["departements"][k]],
+        "magasin": lambda k: [magasins[k]["nom"], k, f"{magasins[k]['dep']} "
+                              f"{donnees['departements'][magasins[k]['dep']]}"]}
+    ordre = sorted(sommes, key=(lambda k: k) if axe == "mois"
+                   else (lambda k: (-sommes[k][1], str(k))))
+    lignes = []
+    for k in ordre:
+        ligne = libelles[axe](k) + _indicateurs(sommes[k])
+        if axe == "mois":
+            objectif = donnees["objectifs"].get(donnees["mois"][k])
+            un_an = sommes.get(k - 12)
+            ligne += [objectif[0] if objectif else None,
+                      ("oui" if objectif[1] else "non") if objectif else "",
+                      _indicateurs(un_an)[2] if un_an else None]
+        lignes.append(ligne)
+    return lignes
+
+
+def _provenance(modeles) -> str:
+    p = modeles["provenance"][0]
+    periode = (f"achats du {p['premiere_date_achat'].strftime('%d/%m/%Y')} au "
+               f"{p['derniere_date_achat'].strftime('%d/%m/%Y')}"
+               if p["premiere_date_achat"] else "aucun achat")
+    return (f'<p class="provenance" id="provenance">Données : dossier brut <strong>'
+            f'{html.escape(p["nom_dossier_brut"] or "—")}</strong>, {periode} '
+            f"({_nb(p['nb_retours'], 0)} retours), entrepôt <code>{html.escape(p['entrepot'])}"
+            f"</code> construit le {p['construit_le'].strftime('%d/%m/%Y à %H:%M')} (UTC).</p>")
+
+
+def _explorateur(modeles, perimetre: dict) -> tuple[str, str]:
+    """The filters, the indicators, the charts and the tables of a page, and its data as a
+    script (placed after Plotly's)."""
+    donnees = donnees_page(modeles, perimetre)
+    type_ = perimetre["type"]
+    cache = ' hidden' if type_ != "reseau" else ""
+    tables = []
+    for t in donnees["tables"]:
+        xlsx = base64.b64encode(classeur(t["titre"], t["entetes"],
+                                         lignes_table(donnees, t["axe"]))).decode()
+        tables.append(
+            f'<h3>{t["titre"]}</h3><p class="exports"><button type="button" id="csv-{t["id"]}">'
+            f'CSV (filtres appliqués)</button> <a id="xlsx-{t["id"]}" '
+            f'download="{t["fichier"]}.xlsx" href="data:{XLSX};base64,{xlsx}">'
+            "Excel (toute la page, sans filtre)</a></p>"
+            f'<div class="table-defilante" id="table-{t["id"]}"></div>')
+    reseau = ('<div class="kpi"><div>NPS du réseau</div><div class="valeur" id="kpi-reseau">'
+              '</div><div class="detail" id="kpi-reseau-detail"></div></div>'
+              if type_ != "reseau" else "")
+    groupes = '<section><div id="graphe-groupes"></div></section>' if type_ != "magasin" else ""
+    carte = ('<section><div id="graphe-carte"></div><p class="note">Pas de fond de carte : '
+             "aucune donnée de limites des départements n'est disponible hors ligne ; chaque "
+             "magasin est placé à ses coordonnées.</p></section>" if type_ != "magasin" else
+             '<div id="graphe-carte" hidden></div>')
+    corps = f"""<section class="filtres"><h2>Filtres</h2>
+<label>Du <select id="filtre-debut"></select></label>
+<label>au <select id="filtre-fin"></select></label>
+<label{cache}>Département <select id="filtre-departement"></select></label>
+<label{' hidden' if type_ == "magasin" else ""}>Magasin
+<select id="filtre-magasin"></select></label>
+<label>Source <select id="filtre-source"></select></label>
+<label>Catégorie <select id="filtre-categorie"></select></label>
+<button type="button" id="filtres-effacer">Tout afficher</button>
+<p class="note" id="resume-filtres"></p></section>
+<p class="alerte" id="bandeau-vide" hidden><strong>Aucun retour client sur la période et les
+filtres choisis</strong> : les chiffres ci-dessous sont vides. Élargir la période ou les
+filtres.</p>
+<div class="kpis">
+<div class="kpi"><div>NPS</div><div class="valeur" id="kpi-nps"></div>
+<div class="detail" id="kpi-nps-detail"></div></div>
+<div class="kpi"><div>Promoteurs / passifs / détracteurs</div>
+<div class="valeur" id="kpi-repartition"></div>
+<div class="detail">notes 9–10 / 7–8 / 0–6</div></div>
+<div class="kpi"><div>Note moyenne /10</div><div class="valeur" id="kpi-note"></div></div>
+<div class="kpi"><div>NPS un an avant</div><div class="valeur" id="kpi-an-avant"></div>
+<div class="detail" id="kpi-an-avant-detail"></div></div>
+<div class="kpi"><div>Objectif atteint</div><div class="valeur" id="kpi-objectif"></div>
+<div class="detail" id="kpi-objectif-detail"></div></div>{reseau}
+</div>
+<section><div id="graphe-mois"></div><p class="note" id="note-mois"></p>
+<div id="graphe-repartition"></div><p class="note">Barres d'erreur : marge d'erreur à 95 % du
+NPS. Objectif : celui du mois (modèle <code>rapport.nps_mensuel_objectif</code>) ; un mois sans
+objectif prend le dernier fixé avant lui (« reporté » dans le tableau).</p></section>
+<div class="grille"><section><div id="graphe-sources"></div></section>
+<section><div id="graphe-categories"></div></section></div>
+{groupes}{carte}
+<section id="tableaux"><h2>Tableaux</h2><p class="note">CSV : la table affichée, filtres
+appliqués (séparateur « ; », virgule décimale). Excel : la table sur toutes les données de la
+page, sans filtre. Un libellé commençant par =, +, − ou @ y est précédé d'une apostrophe.</p>
+{"".join(tables)}</section>"""
+    # A label holding "</script>" must not close the script: JSON allows "<\/".
+    texte = json.dumps(donnees, ensure_ascii=False).replace("</", "<\\/")
+    return corps, (f"<script>const DONNEES = {texte};\n"
+                   f"{SCRIPT.read_text(encoding='utf-8')}</script>")
+
+
+def _nom_magasin(l) -> str:
+    return f"{l['libelle_commune']} (n° {l['ref_magasin']})"
+
+
+def _entete(titre: str, modeles, maintenant: dt.datetime, lien: str = "") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(titre)}</title><style>{STYLE}</style></head>\n"
+            f"<body><header><h1>{html.escape(titre)}</h1>{lien}{_provenance(modeles)}"
+            f'<div>Rapport généré le {maintenant.strftime("%d/%m/%Y à %H:%M")} à partir des '
+            "modèles testés de l'entrepôt RetailInsight360.</div></header><main>\n")
+
+
+PIED = ('<p class="note">NPS = (notes 9–10 − notes 0–6) / nombre de notes × 100, de −100 à +100. '
+        "Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Un NPS sur moins de 30 réponses est "
+        "trop incertain pour être lu.</p>")
+
+
 def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = None) -> str:
-    """The report's HTML, from the rows of the models."""
+    """The network's report: the filtered part, then the analyses over the whole network
+    (typologies, best and worst stores, stores to watch, why the NPS moved), from the models."""
     maintenant = maintenant or dt.datetime.now()
     g = modeles["nps_global"][0]
-    reco = modeles["recommandation"][0]
     figures = [
-        figure_nps_mois(modeles["nps_mois"]),
-        figure_nps_groupes(modeles["nps_source"], "libelle_source", "NPS par source"),
-        figure_categories(modeles["categories"]),
         figure_typologies(modeles["typologies"]),
-        figure_nps_groupes(modeles["departements"], "nom_departement",
-                           "NPS par département (classé par note moyenne)"),
-        figure_carte(modeles["magasins"]),
         figure_carte_segments(modeles["segmentation"], modeles["segments"]),
         figure_segments_departements(modeles["segments_departements"], modeles["segments"]),
         figure_stabilite(modeles["stabilite"], modeles["frequence"][0]),
@@ -502,19 +673,19 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
     ]
     blocs = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config=CONFIG,
                        div_id=f"figure-{i}") for i, f in enumerate(figures)]
-    magasin = [("Rang", lambda l: l["rang"]), ("Magasin", lambda l: l["ref_magasin"]),
-               ("Commune", lambda l: l["libelle_commune"]),
+    explorateur, script = _explorateur(modeles, {"type": "reseau", "fichier": "reseau"})
+    magasin = [("Rang", lambda l: l["rang"]), ("Magasin", _nom_magasin),
                ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
-               ("Retours", lambda l: l["nb_retours"]),
+               ("Retours", lambda l: _nb(l["nb_retours"], 0)),
                ("Note moyenne", lambda l: _nb(l["note_moyenne"], 2))]
-    moins_bons = [("Magasin", lambda l: l["ref_magasin"]), *magasin[2:],
+    moins_bons = [*magasin[1:],
                   ("Écart à la moyenne", lambda l: _nb(l["ecart_a_la_moyenne"], 2, True))]
     departements = [("Rang", lambda l: l["rang"]),
                     ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
-                    ("Retours", lambda l: l["nb_retours"]),
+                    ("Retours", lambda l: _nb(l["nb_retours"], 0)),
                     ("Note moyenne", lambda l: _nb(l["note_moyenne"], 2)),
-                    ("NPS ± marge", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}")]
-    petits = sum(1 for l in modeles["nps_mois"] if l["est_echantillon_faible"])
+                    ("NPS ± marge", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}"),
+                    ("Page", lambda l: f"departement_{l['code_departement']}/index.html")]
     frequence = modeles["frequence"][0]
     a_surveiller = [l for l in modeles["segmentation"] if l["est_a_surveiller"]]
     categories = {}
@@ -522,8 +693,7 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
         categories.setdefault(l["ref_magasin"], []).append(
             f"{l['libelle_categorie']} ({l['nb_detracteurs']})")
     surveilles = [
-        ("Segment", lambda l: l["segment"]), ("Magasin", lambda l: l["ref_magasin"]),
-        ("Commune", lambda l: l["libelle_commune"]),
+        ("Segment", lambda l: l["segment"]), ("Magasin", _nom_magasin),
         ("Département", lambda l: f"{l['code_departement']} {l['nom_departement']}"),
         ("Pourquoi", lambda l: l["motif"]),
         ("NPS ± marge (réseau)", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])} "
@@ -532,7 +702,7 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
                                            f"({_nb(l['pct_detracteurs_reseau'])} %)"),
         ("Tendance du NPS ± marge", lambda l: f"{_nb(l['tendance_nps'], 1, True)} ± "
                                               f"{_nb(l['marge_tendance_nps_95'])}"),
-        ("Réponses", lambda l: l["nb_reponses"]),
+        ("Réponses", lambda l: _nb(l["nb_reponses"], 0)),
         ("Sans avis sur la recommandation", lambda l: f"{_nb(l['pct_recommandation_inconnue'])} %"),
         ("Détracteurs surtout sur", lambda l: ", ".join(categories.get(l["ref_magasin"], []))
          or "—"),
@@ -540,49 +710,27 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
     colonnes_segments = [("Segment", lambda l: l["segment"]),
                          ("Règle", lambda l: l["description"]),
                          ("Magasins", lambda l: l["nb_magasins"])]
-    pourquoi = _pourquoi(modeles, blocs[9], blocs[10])
+    pourquoi = _pourquoi(modeles, blocs[4], blocs[5])
     fenetre = (f"{modeles['segmentation'][0]['mois_debut_fenetre'].strftime('%m/%Y')} à "
                f"{modeles['segmentation'][0]['mois_fin_fenetre'].strftime('%m/%Y')}"
                if modeles["segmentation"] else "—")
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>BestMarket — NPS et retours clients</title><style>{STYLE}</style></head>
-<body><header><h1>BestMarket — NPS et retours clients</h1>
-<div>Rapport généré le {maintenant.strftime("%d/%m/%Y à %H:%M")} à partir de l'entrepôt
-RetailInsight360 (modèles testés des schémas <code>answers</code>, <code>rapport</code> et
-<code>analyse_nps</code>).</div>
-</header><main>
-{VIDE if not g['nb_reponses'] else ""}<div class="kpis">
-<div class="kpi"><div>NPS global</div>
-<div class="valeur" id="nps-global" data-valeur="{g['nps']!r}">{_nb(g['nps'])}</div>
-<div class="detail">± {_nb(g['marge_erreur_95'])} points (marge à 95 %) sur
-{g['nb_reponses']} réponses</div></div>
-<div class="kpi"><div>Promoteurs / passifs / détracteurs</div>
-<div class="valeur">{_nb(g['pct_promoteurs'], 0)} / {_nb(g['pct_passifs'], 0)} /
-{_nb(g['pct_detracteurs'], 0)} %</div>
-<div class="detail">{g['nb_promoteurs']} / {g['nb_passifs']} / {g['nb_detracteurs']}
-réponses</div></div>
-<div class="kpi"><div>Clients qui recommandent</div>
-<div class="valeur">{_nb(reco['pct_recommandation'])} %</div>
-<div class="detail">{reco['nb_oui']} oui, {reco['nb_non']} non, {reco['nb_inconnu']} sans
-réponse (non comptés)</div></div>
-</div>
-<section>{blocs[0]}<p class="note">Barres d'erreur : marge d'erreur à 95 % du NPS du mois.
-Losanges orange : variation par rapport au mois précédent plus grande que sa marge d'erreur.
-{"Aucun mois : l'entrepôt ne contient aucun retour client." if not modeles["nps_mois"] else
-"Mois de moins de 30 réponses : " + str(petits) + ", à lire avec prudence." if petits else
-"Tous les mois ont au moins 30 réponses."}</p></section>
-<div class="grille"><section>{blocs[1]}</section><section>{blocs[2]}</section></div>
-<section>{blocs[3]}</section>
+    reco = modeles["recommandation"][0]
+    return f"""{_entete("BestMarket — NPS et retours clients", modeles, maintenant)}
+{VIDE if not g['nb_reponses'] else ""}<p id="nps-global" data-valeur="{g['nps']!r}" hidden></p>
+{explorateur}
+<h2 class="hors-filtres">Sur tout le réseau et tout l'historique (hors filtres)</h2>
+<p class="note">Les analyses ci-dessous sont celles des modèles, sur tout le réseau : les filtres
+ne les changent pas. NPS global {_nb(g['nps'])} ± {_nb(g['marge_erreur_95'])} sur
+{_nb(g['nb_reponses'], 0)} réponses ; {_nb(reco['pct_recommandation'])} % des clients qui ont
+répondu recommandent ({_nb(reco['nb_oui'], 0)} oui, {_nb(reco['nb_non'], 0)} non,
+{_nb(reco['nb_inconnu'], 0)} sans réponse, non comptés).</p>
+<section>{blocs[0]}</section>
 <section><h2>Les meilleurs magasins (note moyenne, ex æquo inclus)</h2>
 {_table(modeles["meilleurs"], magasin)}
 <h2>Les magasins les moins bien notés (sous la moyenne générale)</h2>
 {_table(modeles["moins_bons"], moins_bons)}</section>
 <section><h2>Classement des départements par note</h2>
-{_table(modeles["departements"], departements)}{blocs[4]}</section>
-<section>{blocs[5]}<p class="note">Points pâles : magasins de moins de 30 réponses, NPS trop
-incertain pour être lu.</p></section>
+{_table(modeles["departements"], departements)}</section>
 <section id="magasins-a-suivre"><h2>Magasins à suivre</h2>
 <p>Segmentation des magasins sur les {frequence['fenetre_mois']} derniers mois de données
 ({fenetre}). Un écart au réseau ou une tendance ne compte que s'il dépasse sa marge d'erreur
@@ -593,21 +741,112 @@ dans l'ordre du tableau : chaque magasin est dans un seul segment.</p>
 <h3>Les magasins à suivre ({len(a_surveiller)}) et pourquoi</h3>
 {_table(a_surveiller, surveilles) if a_surveiller else
  "<p>Aucun magasin à suivre sur cette fenêtre.</p>"}
-{blocs[6]}{blocs[7]}
+{blocs[1]}{blocs[2]}
 <h3>Stabilité de la segmentation et fréquence de mise à jour</h3>
 <p id="frequence-segments" data-mois="{frequence['intervalle_recommande_mois']}">
 {_frequence_en_clair(frequence)}</p>
-{blocs[8]}<p class="note">La segmentation est recalculée à la fin de chaque mois de
+{blocs[3]}<p class="note">La segmentation est recalculée à la fin de chaque mois de
 l'historique sur sa fenêtre glissante, puis comparée à celle de k mois plus tard : part des
 magasins qui gardent leur segment (tous, et parmi ceux jugés aux deux dates) et indice de Rand
 ajusté (1 = même partition, 0 = pas mieux que le hasard). La fréquence recommandée est le plus
 grand k pour lequel la part reste au-dessus du seuil à tous les horizons jusqu'à k.</p>
 </section>
 {pourquoi}
-<p class="note">NPS = (notes 9–10 − notes 0–6) / nombre de notes × 100, de −100 à +100.
-Marge à 95 % = 1,96 × √((p + d − (p − d)²) / n). Aucun chiffre n'est recalculé par ce rapport.</p>
-</main></body></html>
+{PIED}
+</main>{script}</body></html>
 """
+
+
+def _position(modeles, refs: set) -> str:
+    """Where the page's stores stand in the network over the segmentation's window: their
+    NPS against the rest of the network (comparaison_nps_magasins), segment and trend
+    (segmentation_magasins), fair rank (classement_magasins_equitable)."""
+    entonnoir = {l["ref_magasin"]: l for l in modeles["entonnoir"]}
+    equitable = {l["ref_magasin"]: l for l in modeles["classement_equitable"]}
+    lignes = [dict(l, **{"comparaison": entonnoir.get(l["ref_magasin"]),
+                         "equitable": equitable.get(l["ref_magasin"])})
+              for l in modeles["segmentation"] if l["ref_magasin"] in refs]
+    lignes.sort(key=lambda l: l["libelle_commune"])
+    if not lignes:
+        return ""
+    total = len(modeles["classement_equitable"])
+    colonnes = [
+        ("Magasin", lambda l: _nom_magasin(l)),
+        ("Réponses", lambda l: _nb(l["nb_reponses"], 0)),
+        ("NPS ± marge", lambda l: f"{_nb(l['nps'])} ± {_nb(l['marge_erreur_95'])}"),
+        ("Reste du réseau", lambda l: _nb(l["comparaison"]["nps_reste_reseau"])
+         if l["comparaison"] else "—"),
+        ("Écart significatif ?", lambda l: (f"{l['comparaison']['position_entonnoir']} (z = "
+                                           f"{_nb(l['comparaison']['z_reste_reseau'], 2, True)})"
+                                           + (", alerte" if l["comparaison"]["est_alerte"] else ""))
+         if l["comparaison"] else "trop peu de réponses"),
+        ("Tendance ± marge", lambda l: f"{_nb(l['tendance_nps'], 1, True)} ± "
+                                       f"{_nb(l['marge_tendance_nps_95'])}"),
+        ("Segment", lambda l: f"{l['segment']} : {l['motif']}"),
+        ("Rang équitable", lambda l: f"{l['equitable']['rang_nps_equitable']} sur {total}"
+         if l["equitable"] else "—"),
+    ]
+    fenetre = (f"{lignes[0]['mois_debut_fenetre'].strftime('%m/%Y')} à "
+               f"{lignes[0]['mois_fin_fenetre'].strftime('%m/%Y')}")
+    return (f'<section id="position"><h2>Place dans le réseau ({fenetre})</h2>'
+            f"<p>Sur les derniers mois de la segmentation : le NPS du magasin face à celui du "
+            "reste du réseau (le magasin retiré) ; un écart n'est une alerte qu'au-delà de 99,8 % "
+            "(moins d'une fausse alerte par mois sur 84 magasins).</p>"
+            f"{_table(lignes, colonnes)}</section>")
+
+
+def page_perimetre(modeles, perimetre: dict, maintenant: dt.datetime,
+                   liens: list[tuple[str, str]] = ()) -> str:
+    """A département's page or a store's: its own figures, filters and exports; it names no
+    store of another département (only the network's totals)."""
+    explorateur, script = _explorateur(modeles, perimetre)
+    refs = {m["ref_magasin"] for m in modeles["magasins"]
+            if (perimetre["type"] == "departement" and m["code_departement"] == perimetre["code"])
+            or m["ref_magasin"] == perimetre.get("ref")}
+    lien = ('<div><a href="index.html">← la page du département</a></div>'
+            if perimetre["type"] == "magasin" else "")
+    pages = ("<section><h2>Les pages des magasins</h2><ul>" + "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(nom)}</a></li>' for nom, href in liens)
+        + "</ul></section>") if liens else ""
+    vide = "" if any(a["ref_magasin"] in refs for a in modeles["agregats"]) else (
+        '<p class="alerte" id="perimetre-vide"><strong>Aucun retour client pour ce périmètre'
+        "</strong> dans l'entrepôt.</p>")
+    return (f"{_entete(perimetre['titre'], modeles, maintenant, lien)}{vide}"
+            f"{_position(modeles, refs)}{explorateur}{pages}{PIED}"
+            '</main><script src="plotly.min.js"></script>'
+            f"{script}</body></html>\n")
+
+
+def ecrire_pages(modeles, dossier: Path, maintenant: dt.datetime | None = None) -> list[Path]:
+    """A folder per département, `dossier/departement_<code>/`: its page (index.html), a page per
+    store (magasin_<ref>.html) and Plotly's script once (plotly.min.js), so that a
+    département's managers receive their stores only. Returns the pages written."""
+    from plotly.offline import get_plotlyjs
+
+    maintenant = maintenant or dt.datetime.now()
+    ecrites = []
+    departements = {m["code_departement"]: m["nom_departement"] for m in modeles["magasins"]}
+    for code, nom in sorted(departements.items()):
+        cible = dossier / f"departement_{code}"
+        cible.mkdir(parents=True, exist_ok=True)
+        (cible / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+        magasins = sorted((m for m in modeles["magasins"] if m["code_departement"] == code),
+                          key=lambda m: m["libelle_commune"])
+        liens = [(_nom_magasin(m), f"magasin_{m['ref_magasin']}.html") for m in magasins]
+        pages = {"index.html": page_perimetre(
+            modeles, {"type": "departement", "code": code, "fichier": f"departement_{code}",
+                      "titre": f"BestMarket — {code} {nom} : NPS et retours clients"},
+            maintenant, liens)}
+        for m in magasins:
+            pages[f"magasin_{m['ref_magasin']}.html"] = page_perimetre(
+                modeles, {"type": "magasin", "ref": m["ref_magasin"],
+                          "fichier": f"magasin_{m['ref_magasin']}",
+                          "titre": f"BestMarket — magasin {_nom_magasin(m)} : NPS et retours "
+                                   "clients"}, maintenant)
+        for nom_page, texte in pages.items():
+            (cible / nom_page).write_text(texte, encoding="utf-8")
+            ecrites.append(cible / nom_page)
+    return ecrites
 
 
 def main(argv=None) -> int:
@@ -615,10 +854,13 @@ def main(argv=None) -> int:
     parser.add_argument("--entrepot", type=Path, default=reglages.ENTREPOT.chemin())
     parser.add_argument("--sortie", type=Path, default=reglages.RAPPORT.chemin())
     args = parser.parse_args(argv)
-    page = construire(lire_modeles(args.entrepot))
+    modeles = lire_modeles(args.entrepot)
+    maintenant = dt.datetime.now()
     args.sortie.parent.mkdir(parents=True, exist_ok=True)
-    args.sortie.write_text(page, encoding="utf-8")
-    print(f"report written: {args.sortie}")
+    args.sortie.write_text(construire(modeles, maintenant), encoding="utf-8")
+    pages = ecrire_pages(modeles, args.sortie.parent, maintenant)
+    print(f"report written: {args.sortie}, and {len(pages)} pages in "
+          f"{args.sortie.parent}/departement_*/")
     return 0
 
 

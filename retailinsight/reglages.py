@@ -106,6 +106,27 @@ RETENTION_MOIS = Reglage("BESTMARKET_RETENTION_MOIS", "36",
 PURGE_PART_MAX = Reglage("BESTMARKET_PURGE_PART_MAX", "0.2",
                          "largest share of the feedback a purge may remove (0-1)")
 
+# The morning digests of the alerts (retailinsight.alertes). Recipients are per audience,
+# BESTMARKET_ALERTES_DESTINATAIRES_<AUDIENCE> (comma-separated addresses), as the audience keys.
+SMTP_SERVEUR = Reglage("BESTMARKET_SMTP_SERVEUR", "",
+                       "SMTP server the digests are sent through, with STARTTLS and login "
+                       "(empty: the digests are written as pages, not sent)")
+SMTP_PORT = Reglage("BESTMARKET_SMTP_PORT", "587", "port of the SMTP server (submission)")
+SMTP_UTILISATEUR = Reglage("BESTMARKET_SMTP_UTILISATEUR", "", "login on the SMTP server")
+SMTP_MOT_DE_PASSE = Reglage("BESTMARKET_SMTP_MOT_DE_PASSE", "",
+                            "password of that login, from the environment only", secret=True)
+SMTP_CA = Reglage("BESTMARKET_SMTP_CA", "",
+                  "PEM file of the authorities the SMTP server's certificate is checked "
+                  "against (default: the system's)")
+SMTP_DELAI = Reglage("BESTMARKET_SMTP_DELAI", "30",
+                     "seconds to wait for the SMTP server before giving up")
+ALERTES_EXPEDITEUR = Reglage("BESTMARKET_ALERTES_EXPEDITEUR", "",
+                             "From address of the digests (default: the SMTP login)")
+ALERTES_DOSSIER = Reglage("BESTMARKET_ALERTES_DOSSIER", "rapport/alertes",
+                          "folder where each audience's digest is also written as a page")
+ALERTES_RETARD_HEURES = Reglage("BESTMARKET_ALERTES_RETARD_HEURES", "48",
+                                "hours after which an open alert not handled is overdue")
+
 # The sample generator.
 GENERATEUR_LIGNES = 3000
 GENERATEUR_GRAINE = 42

@@ -395,6 +395,7 @@ def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
     for chemin in publies:
         if chemin.stem not in avec_cle:
             chemin.unlink()
+            pub.fichier_pages(chemin).unlink(missing_ok=True)
             raison = (f"{pub.variable_cle(chemin.stem)} not set" if republier
                       else "the answers are stale")
             lignes.append(f"removed stale published file {chemin} ({raison}: publish it again "

@@ -43,6 +43,15 @@
                 options (path {{ litteral_spark(dossier ~ '/' ~ export ~ '.csv') }})
             {%- endcall -%}
         {%- endfor %}
+        {#-
+            The targets file is optional: the folder read through a file-name filter gives no
+            row when it is absent, where a path would fail.
+        -#}
+        {%- call statement('csv_objectifs_nps') -%}
+            create or replace global temporary view csv_objectifs_nps
+            using binaryFile
+            options (path {{ litteral_spark(dossier) }}, pathGlobFilter 'objectifs_nps.csv')
+        {%- endcall -%}
         {#- The CRM file itself, for its modification time (`requete_fraicheur`). -#}
         {%- call statement('fichier_crm') -%}
             create or replace global temporary view fichier_crm

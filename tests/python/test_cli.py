@@ -19,7 +19,8 @@ from retailinsight import nuit, reglages
 from retailinsight.verrou import verrou
 
 SOUS_COMMANDES = ("refresh", "summary", "report", "docs", "freshness", "backup", "publish",
-                  "open", "erase", "purge", "generate", "nightly", "bench", "dbt", "mf", "env")
+                  "open", "erase", "purge", "generate", "nightly", "bench", "dbt", "mf", "env",
+                  "alerts")
 MF = str(Path(sys.executable).with_name("mf"))
 
 
@@ -47,7 +48,8 @@ def test_aide_liste_chaque_sous_commande(tmp_path):
     assert set(SOUS_COMMANDES) <= set(commandes), commandes
     assert "75 locked" in " ".join(resultat.stdout.split())
     for groupe, attendues in (("backup", {"create", "list", "verify", "restore", "resume"}),
-                              ("env", {"use", "list", "show"})):
+                              ("env", {"use", "list", "show"}),
+                              ("alerts", {"send", "test", "ack", "list"})):
         aide = bestmarket(groupe, "--help", env=environnement_cli(tmp_path)).stdout
         assert attendues <= set(re.findall(r"^\s{2}(\w+)\s", aide.split("Commands:")[1], re.M))
 

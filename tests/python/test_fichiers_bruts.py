@@ -128,7 +128,7 @@ def test_fraicheur_par_un_dossier_brut_lien(tmp_path):
     lien.symlink_to(copier_dossier(ECHANTILLON, tmp_path / "brut"))
     resultat = lancer_dbt("source", "freshness", dossier_brut=lien,
                           entrepot=tmp_path / "w" / "w.duckdb", verifier=False)
-    assert resultat.stdout.count(" freshness of ") == 12, resultat.stdout[-3000:]
+    assert resultat.stdout.count(" freshness of ") == 14, resultat.stdout[-3000:]
     assert "ERROR freshness" not in resultat.stdout and "Runtime Error" not in resultat.stdout
 
 

@@ -55,9 +55,10 @@ def test_chaque_audience_a_exactement_ses_tables(publication, entrepot_genere):
     attendu = {
         "equipe_data": toutes,
         "service_client": sorted(["marts.dim_magasin", "marts.dim_produit",
-                                  "marts.fct_retour_client", *reponses]),
-        "direction": sorted(t for t in reponses if t != "answers.notes_reseaux_sociaux_tv"),
-        **{f"departement_{d}": ["marts.dim_magasin", "marts.dim_produit",
+                                  "marts.fct_retour_client", "alertes.alerte", *reponses]),
+        "direction": sorted(["alertes.alerte", *(t for t in reponses
+                                                 if t != "answers.notes_reseaux_sociaux_tv")]),
+        **{f"departement_{d}": ["alertes.alerte", "marts.dim_magasin", "marts.dim_produit",
                                 "marts.fct_retour_client"] for d in DEPARTEMENTS},
     }
     for audience, tables_attendues in attendu.items():
@@ -77,6 +78,8 @@ def test_fichier_departement_sans_autre_departement(publication, entrepot_genere
         autres = base.execute("select count(*) from f.marts.fct_retour_client where ref_magasin "
                               "not in (select ref_magasin from f.marts.dim_magasin)").fetchone()
         assert autres == (0,)
+        assert base.execute("select count(*) from f.alertes.alerte where code_departement "
+                            f"is distinct from '{departement}'").fetchone() == (0,)
         nombre = base.execute("select count(*) from f.marts.fct_retour_client").fetchone()[0]
     attendu = requete(entrepot_genere, "select count(*) from marts.fct_retour_client f join "
                       "marts.dim_magasin m using (ref_magasin) "
@@ -146,5 +149,29 @@ def test_une_cle_par_audience(entrepot_genere, dossier_genere, tmp_path):
 
 def test_fichiers_lisibles_par_leur_seul_proprietaire(publication, entrepot_genere):
     """Published files and the warehouse hold feedback: created 0600."""
-    for chemin in [*publication.glob("*.duckdb"), entrepot_genere]:
+    for chemin in [*publication.glob("*.duckdb"), *publication.glob("*.pages.zip"),
+                   entrepot_genere]:
         assert stat.S_IMODE(chemin.stat().st_mode) == 0o600, chemin
+
+
+def test_pages_de_chaque_audience(publication, entrepot_genere, tmp_path):
+    """Each audience's pages, encrypted with its key: a département's zip holds its own folder
+    only (its page and a page per store of its own), the others the whole report."""
+    import zipfile
+
+    magasins = requete(entrepot_genere, "select ref_magasin, code_departement "
+                                        "from marts.dim_magasin")
+    for audience in ("departement_75", "direction"):
+        chemin = publication / f"{audience}.pages.zip"
+        assert b"rapport_nps" not in chemin.read_bytes()
+        with pytest.raises(FichierIllisible):
+            module.ouvrir(chemin, tmp_path / f"{audience}-faux.zip", CLES["equipe_data"])
+        with zipfile.ZipFile(module.ouvrir(chemin, tmp_path / f"{audience}.zip",
+                                           CLES[audience])) as archive:
+            noms = set(archive.namelist())
+        if audience == "direction":
+            assert "rapport_nps.html" in noms and "departement_93/index.html" in noms
+        else:
+            assert noms == {"departement_75/index.html", "departement_75/plotly.min.js",
+                            *(f"departement_75/magasin_{ref}.html"
+                              for ref, code in magasins if code == "75")}

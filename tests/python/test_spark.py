@@ -123,7 +123,7 @@ def test_fraicheur_des_sources_sur_spark(spark_installe, tmp_path):
     for fichier in brut.iterdir():
         os.utime(fichier, (maintenant, maintenant))
     resultat = dbt_spark("source", "freshness", dossier_brut=brut, dossier=tmp_path / "frais")
-    assert resultat.stdout.count("PASS freshness") == 6, resultat.stdout[-3000:]
+    assert resultat.stdout.count("PASS freshness") == 7, resultat.stdout[-3000:]
     ancien = maintenant - 5 * 24 * 3600
     os.utime(brut / "retour_client.csv", (ancien, ancien))
     resultat = dbt_spark("source", "freshness", dossier_brut=brut, dossier=tmp_path / "ancien",

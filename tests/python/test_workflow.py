@@ -59,9 +59,37 @@ def test_chaque_commande_existe():
 
 
 def test_meme_sequence_que_make_nightly():
-    _, _, commandes = _commandes_workflow()
-    etapes = [c for c in commandes if c.startswith((".venv/bin/dbt", ".venv/bin/python -m"))]
+    """The night's steps, the failure message (run only when a step failed) aside."""
+    _, pas, _ = _commandes_workflow()
+    etapes = [ligne.strip() for etape in pas if "failure()" not in str(etape.get("if", ""))
+              for ligne in etape.get("run", "").splitlines()
+              if ligne.strip().startswith((".venv/bin/dbt", ".venv/bin/python -m"))]
     assert etapes == _commandes_make("nightly")
+
+
+def test_digests_apres_la_sauvegarde_et_message_d_echec():
+    """The digests are sent after the refresh and a first backup (a failure to send leaves
+    the night refreshed and saved), then the state is saved again with what was sent; a
+    failed step other than the digests' sends the data team one message naming it, and the
+    encrypted state is kept whatever happened."""
+    _, pas, commandes = _commandes_workflow()
+    envoi = commandes.index(".venv/bin/python -m retailinsight.alertes envoyer")
+    sauvegarde = ".venv/bin/python -m retailinsight.sauvegarde creer --dossier cache-chiffre " \
+                 "--garder 1"
+    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < \
+        commandes.index(sauvegarde) < envoi
+    assert commandes[envoi + 1] == sauvegarde
+    echec = next(e for e in pas if "retailinsight.alertes echec" in e.get("run", ""))
+    assert echec["if"] == "failure() && steps.digests.outcome != 'failure'"
+    assert next(e for e in pas if "alertes envoyer" in e.get("run", ""))["id"] == "digests"
+    assert echec["env"]["ETAPES"] == "${{ toJSON(steps) }}"
+    assert all(e.get("id") for e in pas if e.get("run") and "failure()" not in e.get("if", "")
+               ), "every step that runs a command has an id: the message names it"
+    enregistrement = next(e for e in pas if e.get("uses", "").startswith("actions/cache/save"))
+    assert enregistrement["if"].startswith("always()")
+    flux, _, _ = _commandes_workflow()
+    assert "secrets.BESTMARKET_SMTP_MOT_DE_PASSE" in flux["jobs"]["refresh"]["env"][
+        "BESTMARKET_SMTP_MOT_DE_PASSE"]
 
 
 def test_artefacts_produits_par_les_commandes():

@@ -8,7 +8,8 @@ more to do.
 
 # Seconds that the longest tests take here (their shared warehouses included), measured; the
 # others count as one.
-DUREES = {"test_visite_du_readme": 88,
+DUREES = {"test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort": 150,
+          "test_visite_du_readme": 88,
           "test_jour_par_jour_egal_au_rafraichissement_complet": 49,
           "test_apostrophes_dans_les_chemins": 28,
           "test_rafraichissement_interrompu_laisse_l_etat_precedent": 17,
