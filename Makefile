@@ -92,26 +92,30 @@ report: $(BIN)/.installed
 	$(CLI) report
 
 # The nightly refresh, step for step as .github/workflows/nightly.yml runs it (a test checks).
-# Its incremental state lives between nights as an encrypted backup in cache-chiffre/
-# (BESTMARKET_CLE_SAUVEGARDE), restored only when no warehouse is there; the retention purge
+# Its incremental state lives between nights as an encrypted backup in cache-chiffre/, or in a
+# bucket (BESTMARKET_NIGHT_STATE=s3://…; key BESTMARKET_CLE_SAUVEGARDE), restored only when no
+# warehouse is there; the retention purge
 # (BESTMARKET_RETENTION_MOIS, default 36) runs every night. Its first step (retailinsight.nuit)
 # checks every precondition before anything changes: the backup key, the raw folder, space,
 # and that the purge would not remove more than BESTMARKET_PURGE_PART_MAX (20 %) of the feedback.
 # Then the morning digests of the alerts (retailinsight.alertes), between two backups: the
 # refreshed warehouse is saved before sending, the send log after (retailinsight.nuit.etapes).
 # `bestmarket nightly` runs the same steps (retailinsight.nuit.etapes; a test checks).
+# BESTMARKET_NIGHT_STATE: where the state lives between nights, a folder (default cache-chiffre/)
+# or s3://bucket/prefix (the workflow's: object storage, never an Actions cache).
+BESTMARKET_NIGHT_STATE ?= cache-chiffre
 nightly: $(BIN)/.installed
-	$(BIN)/python -m retailinsight.nuit --sauvegardes cache-chiffre
-	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre
+	$(BIN)/python -m retailinsight.nuit --sauvegardes $(BESTMARKET_NIGHT_STATE)
+	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier $(BESTMARKET_NIGHT_STATE)
 	$(BIN)/dbt source freshness
 	$(BIN)/python -m retailinsight.rafraichir nuit
 	$(BIN)/python -m retailinsight.rgpd purger
 	$(BIN)/dbt docs generate
 	$(BIN)/python -m retailinsight.rapport
 	$(BIN)/python -m retailinsight.resume
-	$(BIN)/python -m retailinsight.sauvegarde creer --dossier cache-chiffre --garder 1
+	$(BIN)/python -m retailinsight.sauvegarde creer --dossier $(BESTMARKET_NIGHT_STATE) --garder 1
 	$(BIN)/python -m retailinsight.alertes envoyer
-	$(BIN)/python -m retailinsight.sauvegarde creer --dossier cache-chiffre --garder 1
+	$(BIN)/python -m retailinsight.sauvegarde creer --dossier $(BESTMARKET_NIGHT_STATE) --garder 1
 
 sample: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.generateur --sortie data/echantillon --lignes 3000 --graine 42

@@ -157,7 +157,7 @@ def principal(
 def refresh(
     ctx: typer.Context,
     entrepot: Optional[Path] = _option_entrepot(),
-    dossier_brut: Optional[Path] = typer.Option(
+    dossier_brut: Optional[str] = typer.Option(
         None, "--raw-dir", envvar=reglages.DOSSIER_BRUT.variable,
         help=f"{reglages.DOSSIER_BRUT.aide} (default: the environment's)"),
 ):
@@ -258,7 +258,7 @@ def freshness():
 @sauvegardes_app.command("create", epilog=CODES)
 def backup_create(
     entrepot: Optional[Path] = _option_entrepot(),
-    dossier: Optional[Path] = _option_sauvegardes(),
+    dossier: Optional[str] = _option_sauvegardes(),
     garder: Optional[int] = typer.Option(None, "--keep",
                                          envvar=reglages.GARDER_SAUVEGARDES.variable,
                                          help=f"{reglages.GARDER_SAUVEGARDES.aide} (default: "
@@ -278,7 +278,7 @@ def backup_create(
 
 
 @sauvegardes_app.command("list", epilog=CODES)
-def backup_list(dossier: Optional[Path] = _option_sauvegardes()):
+def backup_list(dossier: Optional[str] = _option_sauvegardes()):
     """List the backups (and name what interrupted backups left)."""
     from retailinsight import sauvegarde
 
@@ -286,8 +286,8 @@ def backup_list(dossier: Optional[Path] = _option_sauvegardes()):
 
 
 @sauvegardes_app.command("verify", epilog=CODES)
-def backup_verify(sauvegarde_: Path = typer.Argument(..., metavar="BACKUP",
-                                                     help="a backup folder")):
+def backup_verify(sauvegarde_: str = typer.Argument(
+        ..., metavar="BACKUP", help="a backup folder (or s3://bucket/prefix/<time>)")):
     """Check a backup (signature, checksum, key) without restoring it."""
     from retailinsight import sauvegarde
 
@@ -296,7 +296,8 @@ def backup_verify(sauvegarde_: Path = typer.Argument(..., metavar="BACKUP",
 
 @sauvegardes_app.command("restore", epilog=CODES)
 def backup_restore(
-    sauvegarde_: Path = typer.Argument(..., metavar="BACKUP", help="a backup folder"),
+    sauvegarde_: str = typer.Argument(..., metavar="BACKUP",
+                                      help="a backup folder (or s3://bucket/prefix/<time>)"),
     vers: Path = typer.Option(..., "--to", help="the new warehouse file (never an existing one)"),
 ):
     """Restore a backup into a new warehouse file.
@@ -311,7 +312,7 @@ def backup_restore(
 
 @sauvegardes_app.command("resume", epilog=CODES)
 def backup_resume(entrepot: Optional[Path] = _option_entrepot(),
-                  dossier: Optional[Path] = _option_sauvegardes()):
+                  dossier: Optional[str] = _option_sauvegardes()):
     """Restore the newest backup when there is no warehouse.
 
     The nightly job's encrypted cache; with a warehouse present, nothing changes."""
@@ -327,8 +328,8 @@ def backup_resume(entrepot: Optional[Path] = _option_entrepot(),
 @app.command(epilog=CODES)
 def publish(
     entrepot: Optional[Path] = _option_entrepot(),
-    dossier: Optional[Path] = typer.Option(None, "--folder",
-                                           envvar=reglages.PUBLICATION.variable,
+    dossier: Optional[str] = typer.Option(None, "--folder",
+                                          envvar=reglages.PUBLICATION.variable,
                                            help=f"{reglages.PUBLICATION.aide} (default: "
                                                 f"{reglages.PUBLICATION.defaut})"),
     audience: Optional[List[str]] = typer.Option(None, "--audience",
@@ -378,8 +379,8 @@ def erase(
     cles: List[int] = typer.Option(..., "--key", "-k", help="a feedback key to erase "
                                    "(repeatable: --key 1 --key 2)"),
     entrepot: Optional[Path] = _option_entrepot(),
-    publication_: Optional[Path] = _option_publication(),
-    sauvegardes: Optional[Path] = _option_sauvegardes(),
+    publication_: Optional[str] = _option_publication(),
+    sauvegardes: Optional[str] = _option_sauvegardes(),
 ):
     """Erase given feedbacks on request (GDPR).
 
@@ -407,8 +408,8 @@ def purge(
     a_blanc: bool = typer.Option(False, "--dry-run", help="say what would be removed and "
                                  "whether it is refused (exit 1), change nothing"),
     entrepot: Optional[Path] = _option_entrepot(),
-    publication_: Optional[Path] = _option_publication(),
-    sauvegardes: Optional[Path] = _option_sauvegardes(),
+    publication_: Optional[str] = _option_publication(),
+    sauvegardes: Optional[str] = _option_sauvegardes(),
 ):
     """Remove feedback older than the retention (GDPR).
 
@@ -453,8 +454,9 @@ def generate(
 
 
 @app.command(epilog=CODES)
-def nightly(dossier: Path = typer.Option(Path(reglages.SAUVEGARDES_NUIT), "--backups",
-                                         help="the encrypted cache of the night's state")):
+def nightly(dossier: str = typer.Option(reglages.ETAT_NUIT.defaut, "--backups",
+                                        envvar=reglages.ETAT_NUIT.variable,
+                                        help=reglages.ETAT_NUIT.aide)):
     """Run the nightly refresh, as `make nightly` does.
 
     Step for step: every precondition checked first (backup key, SMTP settings, raw folder,
@@ -548,7 +550,8 @@ def env_use(
     except environnements.EnvironnementInconnu as erreur:
         console.print(f"error: {erreur}", markup=False, highlight=False)
         raise typer.Exit(2)
-    if not (reglages.RACINE / env.dossier_brut).is_dir():
+    if not env.dossier_brut.startswith("s3://") and \
+            not (reglages.RACINE / env.dossier_brut).is_dir():
         console.print(f"warning: the raw folder {env.dossier_brut} does not exist (yet)",
                       markup=False, highlight=False)
     print(f"active environment: {env.nom} (raw folder {env.dossier_brut}, warehouse "

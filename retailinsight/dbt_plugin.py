@@ -21,6 +21,12 @@ The plugin
    that lives as long as the dbt process, and DuckDB reads that copy: no 350 MB `encodings`
    extension to load at every start, and a byte that Windows-1252 leaves undefined stops the
    build with the file, the line and the byte.
+
+The raw folder may be a bucket prefix (`BESTMARKET_RAW_DIR=s3://bucket/prefix`,
+`retailinsight.stockage`): the same checks run on the objects (the first pass streams each
+export), DuckDB reads the CSV exports through its httpfs extension under a temporary secret,
+and the SQLite CRM file, which SQLite cannot read remotely, is downloaded into a private
+temporary file (0600) that lives as long as the dbt process.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from retailinsight import reglages
+from retailinsight import reglages, stockage
 from retailinsight.sql import litteral
 
 FICHIERS_BRUTS = ("Satisfaction.db", "retour_client.csv", "produit.csv", "ref_magasin.csv")
@@ -76,9 +82,43 @@ def chemin_extension(paquet: str, nom: str) -> Path:
     return fichier
 
 
-def verifier_dossier_brut(dossier: str | Path) -> Path:
-    """Return the raw folder as a Path, or raise naming the first missing/unreadable file."""
-    dossier = Path(dossier)
+def ouvrir_brut(fichier):
+    """A raw file's bytes as a binary stream: a local file, or a bucket's object."""
+    if isinstance(fichier, stockage.Objet):
+        return stockage.ouvrir(fichier)
+    return open(fichier, "rb")
+
+
+def _verifier_objets(dossier: stockage.Objet) -> stockage.Objet:
+    """`verifier_dossier_brut` for a bucket prefix: every object present and readable (the
+    optional ones when present), no byte-order mark, a SQLite database."""
+    s3 = stockage.client()
+    try:
+        for nom in FICHIERS_BRUTS:
+            if stockage.decrire(dossier / nom, s3) is None:
+                raise FichierBrutInvalide(f"raw file missing: {dossier / nom} "
+                                          "(set BESTMARKET_RAW_DIR to a prefix holding it)")
+        presents = tuple(nom for nom in FICHIERS_OPTIONNELS
+                         if stockage.decrire(dossier / nom, s3) is not None)
+        for nom in FICHIERS_BRUTS[1:] + presents:
+            if stockage.lire_debut(dossier / nom, 3, s3) == b"\xef\xbb\xbf":
+                raise FichierBrutInvalide(
+                    f"raw file rejected: {dossier / nom}, line 1: starts with a UTF-8 "
+                    "byte-order mark, but the exports must be Windows-1252 without BOM")
+        if stockage.lire_debut(dossier / "Satisfaction.db", 16, s3) != b"SQLite format 3\x00":
+            raise FichierBrutInvalide(f"raw file unreadable: {dossier / 'Satisfaction.db'} is "
+                                      "not a SQLite database")
+    except stockage.StockageInaccessible as erreur:
+        raise FichierBrutInvalide(f"raw folder unreadable: {erreur}") from None
+    return dossier
+
+
+def verifier_dossier_brut(dossier):
+    """Return the raw folder as a Path (or a bucket prefix, `stockage.Objet`), or raise naming
+    the first missing/unreadable file."""
+    dossier = stockage.emplacement(dossier)
+    if isinstance(dossier, stockage.Objet):
+        return _verifier_objets(dossier)
     presents = [nom for nom in FICHIERS_OPTIONNELS
                 if (dossier / nom).exists() or (dossier / nom).is_symlink()]
     for nom in FICHIERS_BRUTS + tuple(presents):
@@ -118,19 +158,19 @@ def extrait(octets: bytes, longueur: int = 40) -> str:
     return texte.encode("unicode_escape").decode("ascii")[:2 * longueur] + "…"
 
 
-def _ligne_trop_longue(fichier: Path) -> tuple[int, int] | None:
-    """(number, start offset) of the first line of `fichier` over LONGUEUR_LIGNE_MAX bytes, or
-    None; holds at most about that much of a line at once."""
-    with open(fichier, "rb") as flux:
-        ligne, debut = 1, 0
+def _ligne_trop_longue(fichier) -> tuple[int, bytes] | None:
+    """(number, first 40 bytes) of the first line of `fichier` over LONGUEUR_LIGNE_MAX bytes,
+    or None; holds at most about that much of a line at once."""
+    with ouvrir_brut(fichier) as flux:
+        ligne = 1
         while morceau := flux.readline(LONGUEUR_LIGNE_MAX + 3):
             if len(morceau.rstrip(b"\r\n")) > LONGUEUR_LIGNE_MAX:
-                return ligne, debut
-            ligne, debut = ligne + 1, debut + len(morceau)
+                return ligne, morceau[:40]
+            ligne += 1
     return None
 
 
-def encodage_csv(fichier: str | Path) -> str:
+def encodage_csv(fichier) -> str:
     """DuckDB decoder for a Windows-1252 export: `latin-1` when that gives the same text.
 
     Reads the file's bytes once, in blocks (bounded memory, about 1 s per GB), looking for a
@@ -147,7 +187,7 @@ def encodage_csv(fichier: str | Path) -> str:
     encodage, ligne, debut_ligne, position = "latin-1", 1, 0, 0
     fenetre = LONGUEUR_LIGNE_MAX // 2
     lignes_mesurees = False
-    with open(fichier, "rb") as flux:
+    with ouvrir_brut(fichier) as flux:
         while bloc := flux.read(TAILLE_BLOC):
             if encodage == "latin-1" and \
                     len(bloc.translate(None, OCTETS_PROPRES_CP1252)) != len(bloc):
@@ -165,14 +205,13 @@ def encodage_csv(fichier: str | Path) -> str:
                     bloc.find(NL, debut - position, debut - position + fenetre) < 0
                     for debut in fenetres)):
                 lignes_mesurees = True
-                trop_longue = _ligne_trop_longue(Path(fichier))
+                trop_longue = _ligne_trop_longue(fichier)
                 if trop_longue is not None:
                     numero, debut = trop_longue
-                    flux.seek(debut)
                     raise FichierBrutInvalide(
                         f"raw file rejected: {fichier}, line {numero}: over the "
                         f"{LONGUEUR_LIGNE_MAX:,} bytes a line may hold (starts "
-                        f"'{extrait(flux.read(40))}'): fix the export at the source")
+                        f"'{extrait(debut)}'): fix the export at the source")
             if premier >= 0:
                 ligne += bloc.count(NL)
                 debut_ligne = position + bloc.rfind(NL) + 1
@@ -180,7 +219,7 @@ def encodage_csv(fichier: str | Path) -> str:
     return encodage
 
 
-def transcoder_cp1252(fichier: Path, destination: Path) -> None:
+def transcoder_cp1252(fichier, destination: Path) -> None:
     """Write `fichier` (Windows-1252) to `destination` as UTF-8, line for line, in blocks.
 
     A byte that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) raises
@@ -188,8 +227,8 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
     """
     decodeur = codecs.getincrementaldecoder("cp1252")()
     ligne = 1
-    with open(fichier, "rb") as entree, open(destination, "w", encoding="utf-8",
-                                               newline="") as sortie:
+    with ouvrir_brut(fichier) as entree, open(destination, "w", encoding="utf-8",
+                                                   newline="") as sortie:
         while True:
             bloc = entree.read(TAILLE_BLOC)
             try:
@@ -206,16 +245,32 @@ def transcoder_cp1252(fichier: Path, destination: Path) -> None:
 
 
 def nettoyer_copies_orphelines() -> None:
-    """Remove the UTF-8 copies left by a dbt process that was killed (atexit never ran):
-    `bestmarket-utf8-<pid>-*` folders whose process is gone. Where no /proc tells which
-    processes live (Windows, macOS), nothing is removed: the temporary folder's own cleanup
-    is left to the system."""
-    if not Path("/proc/self").exists():
-        return
-    for dossier in Path(tempfile.gettempdir()).glob("bestmarket-utf8-*-*"):
-        pid = dossier.name.split("-")[2]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(dossier, ignore_errors=True)
+    """Remove the UTF-8 copies and downloaded CRM files left by a dbt process that was killed
+    (atexit never ran): `bestmarket-utf8-<pid>-*` and `bestmarket-crm-<pid>-*` folders whose
+    process is gone. Where no /proc tells which processes live (Windows, macOS), nothing is
+    removed: the temporary folder's own cleanup is left to the system."""
+    for prefixe in ("bestmarket-utf8-", PREFIXE_CRM):
+        stockage.nettoyer_orphelins(prefixe)
+
+
+PREFIXE_CRM = "bestmarket-crm-"
+
+
+def telecharger_crm(dossier: stockage.Objet) -> Path:
+    """Download the CRM database of a bucket prefix into a private temporary folder (0700,
+    the file 0600), removed when the process ends (and by `nettoyer_copies_orphelines` if it
+    is killed); a failed download leaves nothing."""
+    nettoyer_copies_orphelines()
+    prive = stockage.dossier_prive(PREFIXE_CRM)
+    try:
+        copie = stockage.telecharger(dossier / "Satisfaction.db", prive / "Satisfaction.db")
+    except BaseException as erreur:
+        shutil.rmtree(prive, ignore_errors=True)
+        if isinstance(erreur, stockage.StockageInaccessible):
+            raise FichierBrutInvalide(f"raw file unreadable: {erreur}") from None
+        raise
+    atexit.register(shutil.rmtree, prive, True)
+    return copie
 
 
 def reglages_moteur(config: dict, chemin_entrepot: str | None) -> dict:
@@ -244,6 +299,7 @@ class Plugin(BasePlugin):
         self.chemin_entrepot = None
         self.lectures = None
         self.variables = None
+        self.crm = None  # the CRM database's local file (a download, for a bucket)
 
     def update_connection_config(self, creds, config):
         """Point DuckDB at the refresh's working copy when the refresh names one, and create
@@ -275,12 +331,17 @@ class Plugin(BasePlugin):
     def _lectures(self) -> dict:
         """{export: (file DuckDB reads, decoder)}, decided once per dbt process."""
         if self.lectures is None:
-            dossier = Path(self.dossier_brut)
+            dossier = stockage.emplacement(self.dossier_brut)
             lectures = {}
             copies = None
             for nom in FICHIERS_CSV + tuple(Path(f).stem for f in FICHIERS_OPTIONNELS):
-                fichier = (dossier / f"{nom}.csv").resolve()
-                if not fichier.exists():
+                fichier = dossier / f"{nom}.csv"
+                if isinstance(fichier, Path):
+                    fichier = fichier.resolve()
+                    present = fichier.exists()
+                else:
+                    present = stockage.decrire(fichier) is not None
+                if not present:
                     fichier = None  # an optional export left out: read as an empty file
                 elif encodage_csv(fichier) == "latin-1":
                     lectures[nom] = (fichier, "latin-1")
@@ -305,7 +366,16 @@ class Plugin(BasePlugin):
         for paquet, nom in EXTENSIONS.items():
             conn.execute(f"load {litteral(chemin_extension(paquet, nom))}")
         conn.execute("set global sqlite_all_varchar = true")
-        base = litteral((dossier / "Satisfaction.db").resolve())
+        if isinstance(dossier, stockage.Objet):
+            conn.execute("load "
+                         f"{litteral(chemin_extension('duckdb_extension_httpfs', 'httpfs'))}")
+            for instruction in stockage.instructions_duckdb():
+                conn.execute(instruction)
+            if self.crm is None:
+                self.crm = telecharger_crm(dossier)
+        else:
+            self.crm = (dossier / "Satisfaction.db").resolve()
+        base = litteral(self.crm)
         deja = conn.execute(
             "select count(*) from duckdb_databases() where database_name = 'crm'").fetchone()[0]
         if not deja:
@@ -335,8 +405,10 @@ class Plugin(BasePlugin):
         queries) and each CSV export's file and decoder. dbt opens a cursor for every node, so
         the statements are written once per process and sent in one call."""
         if self.variables is None:
-            instructions = [f"set variable bestmarket_dossier_brut = "
-                            f"{litteral(Path(self.dossier_brut).resolve())}"]
+            dossier = stockage.emplacement(self.dossier_brut)
+            if isinstance(dossier, Path):
+                dossier = dossier.resolve()
+            instructions = [f"set variable bestmarket_dossier_brut = {litteral(dossier)}"]
             instructions += self._variables_registre()
             for nom, (fichier, encodage) in self._lectures().items():
                 instructions.append(f"set variable bestmarket_fichier_{nom} = {litteral(fichier)}")

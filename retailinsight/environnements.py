@@ -29,6 +29,7 @@ from pathlib import Path
 
 from retailinsight import reglages
 from retailinsight.reglages import RACINE
+from retailinsight.stockage import est_url
 
 
 class EnvironnementInconnu(ValueError):
@@ -45,7 +46,7 @@ class Environnement:
         """`valeur` as the commands get it: relative to the project folder, written as is when
         the command runs there (dbt then renders the same profile as a plain `dbt` command,
         and keeps its parse state), joined to the project folder otherwise."""
-        if Path(valeur).is_absolute() or Path.cwd().resolve() == RACINE:
+        if Path(valeur).is_absolute() or est_url(valeur) or Path.cwd().resolve() == RACINE:
             return valeur
         return os.path.normpath(RACINE / valeur)
 
@@ -61,7 +62,7 @@ ECHANTILLON = Environnement(reglages.ENVIRONNEMENT_DEFAUT, reglages.ECHANTILLON,
 def depuis_ici(chemin: str | None) -> str | None:
     """A path the user typed, relative to the folder they typed it in, as the file keeps it:
     relative to the project folder (absolute paths are kept as they are)."""
-    if chemin is None or Path(chemin).is_absolute():
+    if chemin is None or Path(chemin).is_absolute() or est_url(chemin):  # s3://bucket/…
         return chemin
     return os.path.relpath(Path.cwd() / chemin, RACINE)
 

@@ -6,9 +6,12 @@ Refuses (exit 2, every problem named, nothing changed) when:
 - the backup key is missing, too weak or shared with an audience (the night ends with a
   backup: a key found missing then would come after the purge);
 - an SMTP server is set for the digests without its login or password;
-- the raw folder is incomplete or holds a file that is not a regular file of it;
+- the raw folder is incomplete or holds a file that is not a regular file of it (or, for a
+  bucket prefix, an object is missing or the bucket refuses the credentials);
 - a folder the night writes is not writable, or its disk has less free space than the night
-  needs (2.5 times the warehouse or the raw folder, whichever is larger);
+  needs (2.5 times the warehouse or the raw folder, whichever is larger); a bucket prefix the
+  night writes its state to cannot be listed (its local copy counts in the temporary
+  folder's space);
 - the retention purge would remove more than BESTMARKET_PURGE_PART_MAX (default 20 %) of
   the feedback, in the exports the night loads or in the warehouse: a first night on old
   exports would otherwise load every feedback and purge it all, night after night. To purge
@@ -25,7 +28,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from retailinsight import alertes, reglages, rgpd, sauvegarde
+import tempfile
+
+from retailinsight import alertes, reglages, rgpd, sauvegarde, stockage
 from retailinsight.dbt_plugin import FichierBrutInvalide, verifier_dossier_brut
 from retailinsight.reglages import chemin_entrepot
 
@@ -40,7 +45,9 @@ def _existant(chemin: Path) -> Path:
     return chemin
 
 
-def _taille(chemin: Path) -> int:
+def _taille(chemin) -> int:
+    if isinstance(chemin, stockage.Objet):
+        return sum(m["Size"] for m in stockage.lister(chemin).values())
     if chemin.is_file():
         return chemin.stat().st_size
     return sum(f.stat().st_size for f in chemin.rglob("*") if f.is_file()) \
@@ -64,7 +71,7 @@ def part_purgee_brute(dossier: Path, limite: dt.date) -> tuple[int, int, list[tu
     return vieilles, total, sorted(anciens.items())
 
 
-def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
+def problemes(entrepot: Path, dossier_brut, sauvegardes, mois: int,
               part_max: float, date_reference: dt.date | None = None) -> list[str]:
     """Every reason the night must not start; empty when it may."""
     trouves = list(alertes.problemes_configuration())
@@ -78,7 +85,14 @@ def problemes(entrepot: Path, dossier_brut: Path, sauvegardes: Path, mois: int,
         trouves.append(str(erreur))
         dossier_brut = None
     besoin = MARGE_ESPACE * max(_taille(entrepot), _taille(dossier_brut) if dossier_brut else 0)
-    for dossier in (entrepot.parent, sauvegardes, Path("rapport"), Path("target")):
+    ecrits = [entrepot.parent, sauvegardes, Path("rapport"), Path("target")]
+    if isinstance(sauvegardes, stockage.Objet):
+        try:
+            stockage.verifier_acces(sauvegardes)
+        except stockage.StockageInaccessible as erreur:
+            trouves.append(f"the night's state cannot be kept: {erreur}")
+        ecrits[1] = Path(tempfile.gettempdir())  # where its local copy is made
+    for dossier in ecrits:
         existant = _existant(dossier)
         if not os.access(existant, os.W_OK | os.X_OK):
             trouves.append(f"{dossier} cannot be written ({existant} is not writable)")
@@ -143,9 +157,14 @@ def est_envoi_des_digests(etape: list[str]) -> bool:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-    parser.add_argument("--sauvegardes", type=Path, default=reglages.SAUVEGARDES.chemin(),
-                        help="where the night writes its backup")
+    parser.add_argument("--sauvegardes", type=str, default=reglages.SAUVEGARDES.texte(),
+                        help="where the night writes its backup (a folder, or s3://bucket/prefix)")
     args = parser.parse_args(argv)
+    if not args.sauvegardes:
+        print(f"error: no place for the night's state (--sauvegardes is empty): set "
+              f"{reglages.ETAT_NUIT.variable}", file=sys.stderr)
+        return 2
+    args.sauvegardes = stockage.emplacement(args.sauvegardes)
     trouves = problemes(args.entrepot, reglages.dossier_brut(), args.sauvegardes,
                         reglages.RETENTION_MOIS.entier(), reglages.PURGE_PART_MAX.decimal())
     if trouves:

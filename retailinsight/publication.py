@@ -49,7 +49,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from zxcvbn import zxcvbn
 
-from retailinsight import reglages
+from retailinsight import reglages, stockage
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.erreurs import CODE_VERROU_PRIS, VerrouPris
 from retailinsight.fichiers import NE_PAS_SUIVRE
@@ -229,8 +229,31 @@ def ouvrir(fichier: Path, vers: Path, cle: str) -> Path:
     return vers
 
 
-def publier(entrepot: Path, dossier: Path, choix: list[str] | None = None) -> dict[str, Path]:
-    """Write the encrypted file of each chosen audience; return {audience: path}."""
+def objet_audience(dossier: stockage.Objet, audience: str) -> stockage.Objet:
+    """Where an audience's file lives in a bucket: a prefix of its own, so that each audience
+    can be given read access to its prefix alone."""
+    return dossier / audience / f"{audience}.duckdb"
+
+
+def publies_distants(dossier: stockage.Objet) -> list[stockage.Objet]:
+    """The audience files published under the bucket prefix `dossier`."""
+    presents = stockage.lister(dossier)
+    return [objet_audience(dossier, a) for a in audiences() if f"{a}/{a}.duckdb" in presents]
+
+
+def publier(entrepot: Path, dossier, choix: list[str] | None = None) -> dict:
+    """Write the encrypted file of each chosen audience; return {audience: path}. `dossier`
+    may be a bucket prefix: the files are made in a private local folder, then each is
+    uploaded to `<prefix>/<audience>/<audience>.duckdb` (its earlier versions deleted)."""
+    dossier = stockage.emplacement(dossier)
+    if isinstance(dossier, stockage.Objet):
+        stockage.verifier_acces(dossier)
+        with tempfile.TemporaryDirectory(prefix="bestmarket-publication-") as local:
+            ecrits = publier(entrepot, Path(local), choix)
+            s3 = stockage.client()
+            for audience, chemin in ecrits.items():
+                stockage.remplacer(chemin, objet_audience(dossier, audience), s3)
+        return {audience: objet_audience(dossier, audience) for audience in ecrits}
     choix = choix or audiences()
     cles = {}
     for audience in choix:
@@ -352,8 +375,8 @@ def main(argv=None) -> int:
         return main_ouvrir(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-    parser.add_argument("--dossier", type=Path,
-                        default=reglages.PUBLICATION.chemin())
+    parser.add_argument("--dossier", type=stockage.emplacement,
+                        default=stockage.emplacement(reglages.PUBLICATION.texte()))
     parser.add_argument("--audience", action="append", choices=audiences(),
                         help="publish only this audience (repeatable; default: all)")
     args = parser.parse_args(argv)
@@ -363,7 +386,7 @@ def main(argv=None) -> int:
     except VerrouPris as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
-    except CleManquante as erreur:
+    except (CleManquante, stockage.StockageInaccessible) as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return 1
     return 0

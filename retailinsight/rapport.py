@@ -26,7 +26,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from retailinsight import reglages
+from retailinsight import alertes as suivi, reglages
 from retailinsight.entrepot import connecter
 VERT, ORANGE, ROUGE, GRIS, BLEU = "#2e8b57", "#f0a030", "#c0392b", "#b0b0b0", "#1f5f99"
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -91,6 +91,9 @@ def lire_modeles(entrepot: Path) -> dict[str, list[dict]]:
     }
     with connecter(entrepot) as base:
         modeles = {nom: _lire(base, sql) for nom, sql in requetes.items()}
+        # The alerts that hold now with their acknowledgement (none before a build with them).
+        modeles["alertes"] = (suivi.etat_alertes(base)
+                              if suivi._existe(base, "alertes", "alerte") else [])
     modeles["provenance"][0]["entrepot"] = str(entrepot)
     return modeles
 
@@ -718,6 +721,7 @@ def construire(modeles: dict[str, list[dict]], maintenant: dt.datetime | None = 
     return f"""{_entete("BestMarket — NPS et retours clients", modeles, maintenant)}
 {VIDE if not g['nb_reponses'] else ""}<p id="nps-global" data-valeur="{g['nps']!r}" hidden></p>
 {explorateur}
+{_alertes(modeles.get("alertes", []))}
 <h2 class="hors-filtres">Sur tout le réseau et tout l'historique (hors filtres)</h2>
 <p class="note">Les analyses ci-dessous sont celles des modèles, sur tout le réseau : les filtres
 ne les changent pas. NPS global {_nb(g['nps'])} ± {_nb(g['marge_erreur_95'])} sur
@@ -755,6 +759,27 @@ grand k pour lequel la part reste au-dessus du seuil à tous les horizons jusqu'
 {PIED}
 </main>{script}</body></html>
 """
+
+
+ETATS_ALERTE = {"nouvelle": "nouvelle", "vue": "vue", "traitee": "traitée"}
+
+
+def _alertes(lignes) -> str:
+    """The alerts that hold now, with their state in the acknowledgement log (`bestmarket
+    alerts ack`); overdue: open for more than 48 hours and not handled."""
+    colonnes = [("Alerte", lambda l: l["message"]),
+                ("Période", lambda l: f"{l['periode_debut']:%d/%m/%Y} – {l['periode_fin']:%d/%m/%Y}"),
+                ("Gravité", lambda l: l["gravite"]),
+                ("État", lambda l: ETATS_ALERTE.get(l["etat"], l["etat"])
+                 + (" (en retard)" if l["est_en_retard"] else "")),
+                ("Vue depuis", lambda l: f"{l['date_ouverture']:%d/%m/%Y}"
+                 if l["date_ouverture"] else "—"),
+                ("Identifiant", lambda l: l["id_alerte"])]
+    corps = (_table(lignes, colonnes) if lignes else
+             "<p>Aucune alerte en cours sur les dernières données.</p>")
+    return (f'<section id="alertes" data-nombre="{len(lignes)}"><h2>Alertes en cours</h2>'
+            '<p class="note">Recalculées à chaque rafraîchissement ; une alerte se marque vue '
+            "ou traitée avec <code>bestmarket alerts ack</code>.</p>" f"{corps}</section>")
 
 
 def _position(modeles, refs: set) -> str:
@@ -811,8 +836,11 @@ def page_perimetre(modeles, perimetre: dict, maintenant: dt.datetime,
     vide = "" if any(a["ref_magasin"] in refs for a in modeles["agregats"]) else (
         '<p class="alerte" id="perimetre-vide"><strong>Aucun retour client pour ce périmètre'
         "</strong> dans l'entrepôt.</p>")
+    siennes = [a for a in modeles.get("alertes", [])
+               if (perimetre["type"] == "departement" and a["code_departement"] == perimetre["code"])
+               or (a["niveau_portee"] == "magasin" and a["code_portee"] == str(perimetre.get("ref")))]
     return (f"{_entete(perimetre['titre'], modeles, maintenant, lien)}{vide}"
-            f"{_position(modeles, refs)}{explorateur}{pages}{PIED}"
+            f"{_position(modeles, refs)}{_alertes(siennes)}{explorateur}{pages}{PIED}"
             '</main><script src="plotly.min.js"></script>'
             f"{script}</body></html>\n")
 

@@ -76,6 +76,14 @@ MEMOIRE_SPARK = Reglage("BESTMARKET_SPARK_DRIVER_MEMORY", "2g",
 PILOTE_SQLITE_JDBC = Reglage("BESTMARKET_SQLITE_JDBC_JAR", "/usr/share/java/sqlite-jdbc.jar",
                              "SQLite JDBC driver Spark reads the CRM database with")
 
+# Object storage: any folder above may be an s3://bucket/prefix URL (retailinsight.stockage);
+# the variables are the AWS tools' own.
+CLE_ACCES_S3 = Reglage("AWS_ACCESS_KEY_ID", "", "object storage access key", secret=True)
+SECRET_S3 = Reglage("AWS_SECRET_ACCESS_KEY", "", "object storage secret key", secret=True)
+REGION_S3 = Reglage("AWS_REGION", "", "object storage region")
+POINT_ACCES_S3 = Reglage("AWS_ENDPOINT_URL", "",
+                         "S3-compatible endpoint (http:// is reached without TLS)")
+
 # DuckDB and dbt resources (also defaults of profiles.yml's env_var() calls).
 MEMOIRE_DUCKDB = Reglage("BESTMARKET_DUCKDB_MEMORY_LIMIT", "2GB",
                          "DuckDB's memory budget; a larger build spills to disk")
@@ -98,7 +106,10 @@ GARDER_SAUVEGARDES = Reglage("BESTMARKET_BACKUP_KEEP", "7",
 CLE_SAUVEGARDE = Reglage("BESTMARKET_CLE_SAUVEGARDE", "",
                          "backup key (also salts the GDPR register); never stored on disk",
                          secret=True)
-SAUVEGARDES_NUIT = "cache-chiffre"  # the nightly job's encrypted cache (Makefile, workflow)
+ETAT_NUIT = Reglage("BESTMARKET_NIGHT_STATE", "cache-chiffre",
+                    "where the nightly keeps its encrypted state between nights: a folder, or "
+                    "s3://bucket/prefix (Makefile, workflow)")
+SAUVEGARDES_NUIT = ETAT_NUIT.defaut
 
 # GDPR.
 RETENTION_MOIS = Reglage("BESTMARKET_RETENTION_MOIS", "36",
@@ -155,5 +166,8 @@ def chemin_registre(entrepot: Path | None = None) -> Path:
     return Path(REGISTRE.texte() or entrepot.with_name(entrepot.stem + ".registre.csv"))
 
 
-def dossier_brut() -> Path:
-    return DOSSIER_BRUT.chemin()
+def dossier_brut():
+    """The raw folder: a Path, or the bucket prefix of an s3:// URL (`stockage.Objet`)."""
+    from retailinsight.stockage import emplacement
+
+    return emplacement(DOSSIER_BRUT.texte())

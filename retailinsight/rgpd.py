@@ -18,7 +18,9 @@ date read from `contenu_brut`. The history (snapshots) and the quarantine are in
   refresh, so they are reported (the exports must be purged at the source too);
 - the copies made before: every published audience file (`--publication`) is republished from
   the purged warehouse, or removed when its key is not in the environment; every backup
-  (`--sauvegardes`) is listed, as it still holds the removed rows until rotated out.
+  (`--sauvegardes`) is listed, as it still holds the removed rows until rotated out. Both may
+  be bucket prefixes (`s3://…`): the published objects are replaced or deleted with every
+  earlier version of them, and the bucket's backups are listed the same way.
 Everything runs under the warehouse lock; a purge that fails leaves the warehouse unchanged.
 
 Both first append to the GDPR register (`registre`, outside the warehouse) what they remove:
@@ -36,6 +38,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 import sys
 import uuid
@@ -43,7 +46,7 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight import registre, reglages
+from retailinsight import registre, reglages, stockage
 from retailinsight.entrepot import compacter, marquer_compaction_due
 from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
 from retailinsight.rafraichir import rafraichir
@@ -241,15 +244,40 @@ def date_ligne(champs: list[str], ligne: str) -> str | None:
     return trouvee.group(0) if trouvee else None
 
 
-def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
+def _fichiers_csv(dossier) -> list:
+    """The CSV exports of the raw folder (files, or a bucket prefix's objects)."""
+    if isinstance(dossier, stockage.Objet):
+        return [dossier / cle for cle in sorted(stockage.lister(dossier))
+                if "/" not in cle and cle.lower().endswith(".csv")]
+    return sorted(p for p in dossier.iterdir() if p.suffix.lower() == ".csv"
+                  and p.is_file()) if dossier.is_dir() else []
+
+
+def _traces_brutes(dossier, garder_ligne) -> dict[str, int]:
     """Lines of the raw exports that `garder_ligne(key, date)` flags, per file; every line of
     every CSV file of the raw folder is read, malformed ones included (key as a number, date
-    or None), and the CRM's feedback table."""
+    or None), and the CRM's feedback table. A bucket's CRM file is read from a private
+    temporary copy, removed after."""
+    if isinstance(dossier, stockage.Objet):
+        if stockage.decrire(dossier / "Satisfaction.db") is None:
+            return _traces_fichiers(dossier, garder_ligne, None)
+        prive = stockage.dossier_prive("bestmarket-crm-")
+        try:
+            crm = stockage.telecharger(dossier / "Satisfaction.db", prive / "Satisfaction.db")
+            return _traces_fichiers(dossier, garder_ligne, crm)
+        finally:
+            shutil.rmtree(prive, ignore_errors=True)
+    crm = dossier / "Satisfaction.db"
+    return _traces_fichiers(dossier, garder_ligne, crm if crm.is_file() else None)
+
+
+def _traces_fichiers(dossier, garder_ligne, crm: Path | None) -> dict[str, int]:
+    from retailinsight.dbt_plugin import ouvrir_brut
+
     traces = {}
-    fichiers = sorted(p for p in dossier.iterdir() if p.suffix.lower() == ".csv"
-                      and p.is_file()) if dossier.is_dir() else []
-    for fichier in fichiers:
-        texte = fichier.read_bytes().decode("cp1252", errors="replace")
+    for fichier in _fichiers_csv(dossier):
+        with ouvrir_brut(fichier) as flux:
+            texte = flux.read().decode("cp1252", errors="replace")
         # In another export, only a line with a purchase date can be a feedback line.
         autre = fichier.name != "retour_client.csv"
         n = 0
@@ -260,8 +288,8 @@ def _traces_brutes(dossier: Path, garder_ligne) -> dict[str, int]:
                 n += 1
         if n:
             traces[fichier.name] = n
-    if (dossier / "Satisfaction.db").is_file():
-        with sqlite3.connect(f"file:{dossier / 'Satisfaction.db'}?mode=ro", uri=True) as base:
+    if crm is not None:
+        with sqlite3.connect(f"file:{crm}?mode=ro", uri=True) as base:
             n = sum(1 for cle, date in base.execute(
                 "select cle_retour_client, date_achat from retour_client")
                 if garder_ligne(cle_numerique(cle), date_ligne([""] * 4 + [str(date or "")],
@@ -386,21 +414,37 @@ def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
     from retailinsight import sauvegarde
 
     lignes = []
-    publies = sorted(p for p in publication.glob("*.duckdb") if p.stem in pub.audiences()) \
-        if publication.is_dir() else []
-    avec_cle = [p.stem for p in publies if republier and os.environ.get(pub.variable_cle(p.stem))]
+    publication = stockage.emplacement(publication)
+    sauvegardes = stockage.emplacement(sauvegardes)
+    distant = isinstance(publication, stockage.Objet)
+    if distant:
+        publies = pub.publies_distants(publication)
+    else:
+        publies = sorted(p for p in publication.glob("*.duckdb") if p.stem in pub.audiences()) \
+            if publication.is_dir() else []
+
+    def audience(chemin) -> str:
+        return chemin.name.removesuffix(".duckdb")
+
+    avec_cle = [audience(p) for p in publies
+                if republier and os.environ.get(pub.variable_cle(audience(p)))]
     if avec_cle:
-        for audience, chemin in pub.publier(entrepot, publication, avec_cle).items():
-            lignes.append(f"republished {audience}: {chemin}")
+        for nom, chemin in pub.publier(entrepot, publication, avec_cle).items():
+            lignes.append(f"republished {nom}: {chemin}")
     for chemin in publies:
-        if chemin.stem not in avec_cle:
-            chemin.unlink()
-            pub.fichier_pages(chemin).unlink(missing_ok=True)
-            raison = (f"{pub.variable_cle(chemin.stem)} not set" if republier
+        if audience(chemin) not in avec_cle:
+            if distant:
+                stockage.supprimer(chemin)  # every version of it
+            else:
+                chemin.unlink()
+                pub.fichier_pages(chemin).unlink(missing_ok=True)
+            raison = (f"{pub.variable_cle(audience(chemin))} not set" if republier
                       else "the answers are stale")
             lignes.append(f"removed stale published file {chemin} ({raison}: publish it again "
                           "with python -m retailinsight.publication)")
-    for copie in sauvegarde.lister(sauvegardes):
+    copies = sauvegarde.distantes(sauvegardes) if isinstance(sauvegardes, stockage.Objet) \
+        else sauvegarde.lister(sauvegardes)
+    for copie in copies:
         lignes.append(f"warning: backup {copie} was made before this operation and still holds "
                       "the removed rows: delete it, or let rotation (--garder) remove it")
     return lignes
@@ -443,10 +487,12 @@ def main(argv=None) -> int:
     p_effacer.add_argument("--cle", type=int, action="append", required=True)
     for sous in (p_purger, p_effacer):
         sous.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-        sous.add_argument("--publication", type=Path, default=reglages.PUBLICATION.chemin(),
+        sous.add_argument("--publication", type=stockage.emplacement,
+                          default=stockage.emplacement(reglages.PUBLICATION.texte()),
                           help="published audience files to republish (default: "
                                f"{reglages.PUBLICATION.defaut})")
-        sous.add_argument("--sauvegardes", type=Path, default=reglages.SAUVEGARDES.chemin(),
+        sous.add_argument("--sauvegardes", type=stockage.emplacement,
+                          default=stockage.emplacement(reglages.SAUVEGARDES.texte()),
                           help=f"backups to list (default: {reglages.SAUVEGARDES.defaut})")
     args = parser.parse_args(argv)
     dossier = reglages.dossier_brut()

@@ -39,6 +39,14 @@ is none yet: the nightly job keeps its incremental state between runs as an encr
 in its cache, never as a plain warehouse file. Every backup of the folder must verify, and it
 refuses one older than the newest the folder has held, recorded (signed) in
 `<dossier>/.plus-recente` by `creer` and `reprendre` (and refuses a folder that lost it).
+
+`--dossier` (and a backup's path) may be an `s3://bucket/prefix` URL (`retailinsight.stockage`):
+the prefix's objects are copied into a private local folder (`miroir`), where every command
+runs exactly as on disk (same verification, rollback refusal and rotation); then what it
+added is uploaded, each new object refusing to overwrite one (If-None-Match), a backup's file
+before its manifest, the high-water mark last and only over the version read (If-Match), and
+what it deleted is deleted from the bucket, every version of it. A backup that cannot be
+written to the bucket exits 1 saying so; the warehouse is left as it was.
 """
 
 from __future__ import annotations
@@ -58,7 +66,7 @@ from pathlib import Path
 
 import duckdb
 
-from retailinsight import reglages
+from retailinsight import reglages, stockage
 from retailinsight.dbt_plugin import chemin_extension
 from retailinsight.entrepot import comptes_lignes as comptes_tables
 from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
@@ -264,10 +272,19 @@ def nettoyer(dossier: Path) -> list[Path]:
     return interrompues(dossier)
 
 
-def creer(entrepot: Path, dossier: Path, garder: int | None = None, maintenant: dt.datetime | None = None,
-          cle: str | None = None) -> Path:
+def creer(entrepot: Path, dossier, garder: int | None = None, maintenant: dt.datetime | None = None,
+          cle: str | None = None):
     """Write an encrypted, signed backup of `entrepot` into a new timestamped folder of
-    `dossier`; return it. `cle` defaults to the environment's BESTMARKET_CLE_SAUVEGARDE."""
+    `dossier` (a folder, or a bucket prefix); return it. `cle` defaults to the environment's
+    BESTMARKET_CLE_SAUVEGARDE."""
+    dossier = stockage.emplacement(dossier)
+    if isinstance(dossier, stockage.Objet):
+        cles(cle)
+        if not entrepot.is_file():
+            raise FileNotFoundError(f"warehouse not found: {entrepot}")
+        with miroir(dossier) as local:
+            cible = creer(entrepot, local, garder, maintenant, cle)
+        return dossier / cible.name
     sous_cles = cles(cle)
     garder = reglages.GARDER_SAUVEGARDES.entier() if garder is None else garder
     if not entrepot.is_file():
@@ -437,9 +454,12 @@ def noter_plus_recente(dossier: Path, cree_le: dt.datetime, sous_cles: Cles) -> 
     os.replace(provisoire, chemin)
 
 
-def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
+def verifier(sauvegarde, cle: str | None = None) -> dict:
     """Return the manifest of `sauvegarde` after checking its signature under the backup key,
     that the folder holds exactly the manifest's files, and every file's SHA-256."""
+    if stockage.est_url(sauvegarde):
+        with sauvegarde_locale(sauvegarde) as local:
+            return verifier(local, cle)
     sous_cles = cles(cle)
     chemin = sauvegarde / MANIFESTE
     if sauvegarde.is_symlink() or not sauvegarde.is_dir() or not chemin.is_file():
@@ -479,8 +499,13 @@ def verifier(sauvegarde: Path, cle: str | None = None) -> dict:
     return manifeste
 
 
-def restaurer(sauvegarde: Path, vers: Path, cle: str | None = None) -> dict[str, int]:
+def restaurer(sauvegarde, vers: Path, cle: str | None = None) -> dict[str, int]:
     """Restore `sauvegarde` into the new warehouse file `vers`; return its row counts."""
+    if stockage.est_url(sauvegarde):
+        if vers.exists():
+            raise FileExistsError(f"{vers} exists: restore into a new file, then swap it in")
+        with sauvegarde_locale(sauvegarde) as local:
+            return restaurer(local, vers, cle)
     sous_cles = cles(cle)
     manifeste = verifier(sauvegarde, cle)
     if vers.exists():
@@ -550,7 +575,7 @@ def appliquer_registre(entrepot: Path) -> None:
         rgpd.appliquer_registre(entrepot)
 
 
-def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
+def reprendre(dossier, entrepot: Path, cle: str | None = None) -> str:
     """Restore the newest current-format backup of `dossier` as `entrepot` if no warehouse
     exists there (a CI runner starts empty; its cache holds only encrypted backups); otherwise
     leave everything as it is. Return what was done.
@@ -561,6 +586,10 @@ def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
     be restored in place of a newer one that was removed (a rollback, erased rows back)."""
     if entrepot.exists():
         return f"warehouse {entrepot} present: nothing restored"
+    dossier = stockage.emplacement(dossier)
+    if isinstance(dossier, stockage.Objet):
+        with miroir(dossier) as local:
+            return reprendre(local, entrepot, cle).replace(str(local), str(dossier))
     recentes = [s for s in lister(dossier) if format_sauvegarde(s) == FORMAT]
     if not recentes:
         return f"no backup in {dossier}: the refresh builds the warehouse from the exports"
@@ -584,32 +613,112 @@ def reprendre(dossier: Path, entrepot: Path, cle: str | None = None) -> str:
     return f"restored {len(comptes)} tables of {choisie} into {entrepot}"
 
 
+PREFIXE_MIROIR = "bestmarket-sauvegardes-"
+# Written by the local commands for their own use, never uploaded (a lock file elsewhere than
+# on POSIX, killed backups' folders, DuckDB's spill folder).
+JAMAIS_ENVOYES = (".verrou", EN_COURS, ".tmp")
+
+
+def _ordre_envoi(cle: str) -> tuple:
+    """Upload order: a backup's data file, then its manifest (a backup without manifest is
+    incomplete, never listed), the high-water mark last."""
+    nom = cle.rsplit("/", 1)[-1]
+    return (nom == chemin_plus_recente(Path(".")).name, nom == MANIFESTE, cle)
+
+
+@contextmanager
+def miroir(prefixe: stockage.Objet, seulement: str | None = None):
+    """Yield a private local copy (0700, TMPDIR) of the backups under the bucket's `prefixe`
+    (only the backup `seulement` if given); when the block ends without error, upload what it
+    added or changed and delete from the bucket what it removed. The copy is removed at the
+    end, whatever happens."""
+    s3 = stockage.client()
+    distants = stockage.lister(prefixe, s3)
+    if seulement is not None:
+        distants = {c: m for c, m in distants.items() if c.split("/")[0] == seulement}
+    stockage.nettoyer_orphelins(PREFIXE_MIROIR)
+    racine = stockage.dossier_prive(PREFIXE_MIROIR)
+    try:
+        local = racine / (prefixe.name or prefixe.seau)
+        with prive():
+            local.mkdir()
+            for cle in sorted(distants):
+                chemin = local / cle
+                if ".." in Path(cle).parts or cle.endswith("/"):
+                    continue  # no object may name a path outside the copy
+                chemin.parent.mkdir(parents=True, exist_ok=True)
+                stockage.telecharger(prefixe / cle, chemin, s3)
+        avant = {cle: _sha256(local / cle) for cle in distants if (local / cle).is_file()}
+        yield local
+        apres = {str(f.relative_to(local)): f for f in local.rglob("*") if f.is_file()
+                 and not any(p.endswith(JAMAIS_ENVOYES) for p in f.relative_to(local).parts)}
+        for cle in sorted(apres, key=_ordre_envoi):
+            if cle in avant and avant[cle] == _sha256(apres[cle]):
+                continue
+            if cle in distants:
+                stockage.envoyer(apres[cle], prefixe / cle, s3, si_etag=distants[cle]["ETag"])
+            else:
+                stockage.envoyer(apres[cle], prefixe / cle, s3, nouveau=True)
+        for cle in sorted(set(distants) - set(apres), key=_ordre_envoi, reverse=True):
+            stockage.supprimer(prefixe / cle, s3)
+    finally:
+        shutil.rmtree(racine, ignore_errors=True)
+
+
+def distantes(prefixe: stockage.Objet) -> list[stockage.Objet]:
+    """The backups under the bucket's `prefixe` that have a manifest (unverified: `verifier`
+    checks them), oldest first by name."""
+    noms = {cle.split("/")[0] for cle in stockage.lister(prefixe)
+            if cle.count("/") == 1 and cle.endswith("/" + MANIFESTE)}
+    return [prefixe / nom for nom in sorted(noms)]
+
+
+@contextmanager
+def sauvegarde_locale(sauvegarde):
+    """`sauvegarde` as a local folder: itself, or a private copy of a bucket's backup."""
+    sauvegarde = stockage.emplacement(sauvegarde)
+    if not isinstance(sauvegarde, stockage.Objet):
+        yield sauvegarde
+        return
+    with miroir(sauvegarde.parent, seulement=sauvegarde.name) as local:
+        yield local / sauvegarde.name
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commandes = parser.add_subparsers(dest="commande", required=True)
-    dossier_defaut = reglages.SAUVEGARDES.chemin()
+    dossier_defaut = reglages.SAUVEGARDES.texte()
     p_creer = commandes.add_parser("creer", help="write a new backup")
     p_creer.add_argument("--entrepot", type=Path, default=chemin_entrepot())
-    p_creer.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
+    p_creer.add_argument("--dossier", type=stockage.emplacement,
+                         default=stockage.emplacement(dossier_defaut))
     p_creer.add_argument("--garder", type=int, default=reglages.GARDER_SAUVEGARDES.entier(),
                          help="number of backups kept (default "
                               f"{reglages.GARDER_SAUVEGARDES.defaut})")
     p_verifier = commandes.add_parser("verifier", help="check a backup without restoring it")
-    p_verifier.add_argument("sauvegarde", type=Path)
+    p_verifier.add_argument("sauvegarde", type=stockage.emplacement)
     p_restaurer = commandes.add_parser("restaurer", help="restore a backup into a new file")
-    p_restaurer.add_argument("sauvegarde", type=Path)
+    p_restaurer.add_argument("sauvegarde", type=stockage.emplacement)
     p_restaurer.add_argument("--vers", type=Path, required=True)
     p_lister = commandes.add_parser("lister", help="list the backups")
-    p_lister.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
+    p_lister.add_argument("--dossier", type=stockage.emplacement,
+                          default=stockage.emplacement(dossier_defaut))
     p_reprendre = commandes.add_parser(
         "reprendre", help="restore the latest backup of --dossier as the warehouse, when there "
         "is no warehouse yet (the nightly job's encrypted cache)")
-    p_reprendre.add_argument("--dossier", type=Path, default=Path(dossier_defaut))
+    p_reprendre.add_argument("--dossier", type=stockage.emplacement,
+                             default=stockage.emplacement(dossier_defaut))
     p_reprendre.add_argument("--entrepot", type=Path, default=chemin_entrepot())
     args = parser.parse_args(argv)
     try:
         if args.commande == "creer":
-            print(creer(args.entrepot, args.dossier, args.garder))
+            try:
+                print(creer(args.entrepot, args.dossier, args.garder))
+            except stockage.StockageInaccessible as erreur:
+                print(f"error: the backup was NOT written to {args.dossier}: {erreur}; the "
+                      f"warehouse {args.entrepot} is unchanged (back it up again once the "
+                      "bucket can be reached)", file=sys.stderr)
+                return 1
         elif args.commande == "verifier":
             manifeste = verifier(args.sauvegarde)
             print(f"{args.sauvegarde}: valid, {len(manifeste['tables'])} tables, "
@@ -619,6 +728,9 @@ def main(argv=None) -> int:
             print(f"restored {len(comptes)} tables into {args.vers}")
         elif args.commande == "reprendre":
             print(reprendre(args.dossier, args.entrepot))
+        elif isinstance(args.dossier, stockage.Objet):
+            for sauvegarde in distantes(args.dossier):
+                print(sauvegarde)
         else:
             for sauvegarde in lister(args.dossier):
                 if format_sauvegarde(sauvegarde) == FORMAT:
@@ -632,7 +744,7 @@ def main(argv=None) -> int:
         print(f"error: {erreur}", file=sys.stderr)
         return CODE_VERROU_PRIS
     except (SauvegardeInvalide, CleInvalide, OperationRefusee, FileExistsError,
-            FileNotFoundError) as erreur:
+            FileNotFoundError, stockage.StockageInaccessible) as erreur:
         print(f"error: {erreur}", file=sys.stderr)
         return 1
     return 0

@@ -9,6 +9,7 @@ with an NPS drop injected in one store, through the real build and the nightly's
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 import secrets
@@ -461,6 +462,16 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
                 assert [m for m in autres if m in texte] == [], code
     for texte in pages.values():
         assert not set(re.findall(r"\d+", texte)) & cles
+    # The report lists the alerts with their state; a département's page only its own.
+    baisse = next(i for i, t, p, _ in lignes if (t, p) == ("nps_baisse", MAGASIN_EN_BAISSE))
+    rapport = tmp_path / "rapport"
+    assert html.escape(baisse) in (rapport / "rapport_nps.html").read_text(encoding="utf-8")
+    assert html.escape(baisse) in (rapport / "departement_77" / "index.html").read_text(
+        encoding="utf-8")
+    assert html.escape(baisse) in (rapport / "departement_77" /
+                                   f"magasin_{MAGASIN_EN_BAISSE}.html").read_text(encoding="utf-8")
+    assert html.escape(baisse) not in (rapport / "departement_75" / "index.html").read_text(
+        encoding="utf-8")
 
     # The night is rerun: nothing is sent again.
     relance = nuit(tmp_path, env, "alerts", "send")

@@ -198,7 +198,9 @@ def test_generate_comme_le_generateur(tmp_path):
 def test_nightly_memes_etapes_que_make_nightly():
     texte = (RACINE / "Makefile").read_text()
     bloc = re.search(r"^nightly:.*\n((?:\t.*\n)+)", texte, re.M).group(1)
-    make = [ligne.strip().replace("$(BIN)/", "").split() for ligne in bloc.splitlines()]
+    make = [ligne.strip().replace("$(BIN)/", "").replace(
+        "$(BESTMARKET_NIGHT_STATE)", reglages.ETAT_NUIT.defaut).split()
+        for ligne in bloc.splitlines()]
     assert make == nuit.etapes(reglages.SAUVEGARDES_NUIT)
 
 

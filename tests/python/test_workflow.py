@@ -29,7 +29,9 @@ def _commandes_make(cible):
     texte = (RACINE / "Makefile").read_text()
     bloc = re.search(rf"^{cible}:.*\n((?:\t.*\n)+)", texte, re.M)
     assert bloc, f"no `{cible}` target in the Makefile"
-    return [l.strip().replace("$(BIN)/", ".venv/bin/") for l in bloc.group(1).splitlines()]
+    return [l.strip().replace("$(BIN)/", ".venv/bin/").replace(
+        "$(BESTMARKET_NIGHT_STATE)", '"$BESTMARKET_NIGHT_STATE"')
+        for l in bloc.group(1).splitlines()]
 
 
 def test_declenchement_nocturne_et_manuel():
@@ -70,12 +72,12 @@ def test_meme_sequence_que_make_nightly():
 def test_digests_apres_la_sauvegarde_et_message_d_echec():
     """The digests are sent after the refresh and a first backup (a failure to send leaves
     the night refreshed and saved), then the state is saved again with what was sent; a
-    failed step other than the digests' sends the data team one message naming it, and the
-    encrypted state is kept whatever happened."""
+    failed step other than the digests' sends the data team one message naming it; each
+    backup reaches the bucket as it is made (no cache to save at the end)."""
     _, pas, commandes = _commandes_workflow()
     envoi = commandes.index(".venv/bin/python -m retailinsight.alertes envoyer")
-    sauvegarde = ".venv/bin/python -m retailinsight.sauvegarde creer --dossier cache-chiffre " \
-                 "--garder 1"
+    sauvegarde = ".venv/bin/python -m retailinsight.sauvegarde creer --dossier " \
+                 '"$BESTMARKET_NIGHT_STATE" --garder 1'
     assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < \
         commandes.index(sauvegarde) < envoi
     assert commandes[envoi + 1] == sauvegarde
@@ -85,8 +87,7 @@ def test_digests_apres_la_sauvegarde_et_message_d_echec():
     assert echec["env"]["ETAPES"] == "${{ toJSON(steps) }}"
     assert all(e.get("id") for e in pas if e.get("run") and "failure()" not in e.get("if", "")
                ), "every step that runs a command has an id: the message names it"
-    enregistrement = next(e for e in pas if e.get("uses", "").startswith("actions/cache/save"))
-    assert enregistrement["if"].startswith("always()")
+    assert not [e for e in pas if e.get("uses", "").startswith("actions/cache")]
     flux, _, _ = _commandes_workflow()
     assert "secrets.BESTMARKET_SMTP_MOT_DE_PASSE" in flux["jobs"]["refresh"]["env"][
         "BESTMARKET_SMTP_MOT_DE_PASSE"]
@@ -106,22 +107,23 @@ def test_artefacts_produits_par_les_commandes():
 
 
 
-def test_cache_chiffre_et_purge_nocturne():
-    """The Actions cache holds only encrypted backups (the folder `sauvegarde creer` writes and
-    `sauvegarde reprendre` reads), never the warehouse; the retention purge runs every night,
-    after the refresh and before anything is published."""
-    _, pas, commandes = _commandes_workflow()
-    caches = [e["with"]["path"].split() for e in pas
-              if e.get("uses", "").startswith("actions/cache")]
-    for chemins in caches:
-        assert chemins == ["cache-chiffre"], chemins
-    assert any(c.startswith(".venv/bin/python -m retailinsight.sauvegarde creer --dossier "
-                            "cache-chiffre") for c in commandes)
-    assert ".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier cache-chiffre" \
+def test_etat_en_stockage_objet_et_purge_nocturne():
+    """No Actions cache and no artifact holds the warehouse or its history: the state is
+    restored from and saved to object storage (BESTMARKET_NIGHT_STATE, a repository variable),
+    the exports are read from it, the credentials are secrets; the retention purge runs every
+    night, after the refresh and before anything is published."""
+    flux, pas, commandes = _commandes_workflow()
+    assert not [e for e in pas if e.get("uses", "").startswith("actions/cache")]
+    env = flux["jobs"]["refresh"]["env"]
+    assert env["BESTMARKET_NIGHT_STATE"] == "${{ vars.BESTMARKET_NIGHT_STATE }}"
+    assert env["BESTMARKET_RAW_DIR"] == "${{ vars.BESTMARKET_RAW_DIR }}"
+    for secret in ("BESTMARKET_CLE_SAUVEGARDE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert env[secret] == "${{ secrets.%s }}" % secret
+    etat = '"$BESTMARKET_NIGHT_STATE"'
+    assert f".venv/bin/python -m retailinsight.sauvegarde creer --dossier {etat} --garder 1" \
         in commandes
-    flux, _, _ = _commandes_workflow()
-    assert "secrets.BESTMARKET_CLE_SAUVEGARDE" in flux["jobs"]["refresh"]["env"][
-        "BESTMARKET_CLE_SAUVEGARDE"]
+    assert f".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier {etat}" \
+        in commandes
     purge = commandes.index(".venv/bin/python -m retailinsight.rgpd purger")
     assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < purge
     assert purge < commandes.index(".venv/bin/dbt docs generate")

@@ -23,7 +23,12 @@ DUREES = {"test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort": 150,
           "test_note_moyenne_par_typologie_et_recommandation": 10,
           "test_sauvegarde_puis_restauration_identiques": 10, "test_fraicheur_des_sources": 9,
           "test_effacement_sur_demande": 9, "test_fichier_vide_accepte": 8,
-          "test_rapport_dans_chromium": 8, "test_memoire_bornee": 8}
+          "test_rapport_dans_chromium": 8, "test_memoire_bornee": 8,
+          # against moto_server (test_stockage_objet.py): two full nightlies, 8 dbt commands
+          "test_deux_nuits_sur_le_stockage_objet": 210,
+          "test_publication_et_effacement_dans_le_seau": 58,
+          "test_export_manquant_et_mauvais_identifiants": 36,
+          "test_retour_en_arriere_refuse_dans_le_seau": 25}
 
 
 def duree(item) -> int:
