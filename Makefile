@@ -108,7 +108,7 @@ nightly: $(BIN)/.installed
 	$(BIN)/python -m retailinsight.nuit --sauvegardes $(BESTMARKET_NIGHT_STATE)
 	$(BIN)/python -m retailinsight.sauvegarde reprendre --dossier $(BESTMARKET_NIGHT_STATE)
 	$(BIN)/dbt source freshness
-	$(BIN)/python -m retailinsight.rafraichir build
+	$(BIN)/python -m retailinsight.rafraichir nuit
 	$(BIN)/python -m retailinsight.rgpd purger
 	$(BIN)/dbt docs generate
 	$(BIN)/python -m retailinsight.rapport

@@ -131,7 +131,7 @@ def etapes(sauvegardes: Path | str = reglages.SAUVEGARDES_NUIT) -> list[list[str
         ["python", "-m", "retailinsight.nuit", "--sauvegardes", dossier],
         ["python", "-m", "retailinsight.sauvegarde", "reprendre", "--dossier", dossier],
         ["dbt", "source", "freshness"],
-        ["python", "-m", "retailinsight.rafraichir", "build"],
+        ["python", "-m", "retailinsight.rafraichir", "nuit"],
         ["python", "-m", "retailinsight.rgpd", "purger"],
         ["dbt", "docs", "generate"],
         ["python", "-m", "retailinsight.rapport"],

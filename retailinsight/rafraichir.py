@@ -1,7 +1,12 @@
 """Refresh the warehouse safely: one build at a time, and never a half-written warehouse.
 
     python -m retailinsight.rafraichir [dbt arguments…]      (default: build)
+    python -m retailinsight.rafraichir nuit [dbt options…]   (the nightly's build)
     bestmarket refresh [-- dbt arguments…]
+
+`nuit` is the build the nightly runs (`arguments_dbt`): no unit tests (their result cannot
+change between nights; `make test` and CI run them), and the fact's row-by-row data tests on
+the rows the night wrote (var `tests_de_la_nuit`).
 
 1. Takes the warehouse lock (`retailinsight.verrou`); if another operation holds it, stops at
    once with exit code 75 and a message naming the holder, without touching anything.
@@ -26,6 +31,7 @@ beside an orphaned build.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -33,6 +39,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
+
+import yaml
 
 from retailinsight import reglages
 # Shared helpers that used to live here, importable from here still.
@@ -43,6 +51,31 @@ from retailinsight.erreurs import CODE_VERROU_PRIS, OperationRefusee, VerrouPris
 from retailinsight.reglages import RACINE, chemin_entrepot, chemin_registre  # noqa: F401
 from retailinsight.sql import litteral  # noqa: F401
 from retailinsight.verrou import verrou
+
+# The nightly's build, `nuit` on the command line: dbt's documentation recommends leaving unit
+# tests out of production runs, and the fact's data tests that check one row at a time look
+# only at the rows the night wrote (models/marts/_marts__models.yml says which and why).
+ARGUMENTS_NUIT = ["build", "--exclude-resource-type", "unit_test"]
+VARS_NUIT = {"tests_de_la_nuit": True}
+
+
+def arguments_dbt(arguments: list[str]) -> list[str]:
+    """dbt's arguments for the refresh's: `nuit [options…]` becomes the nightly's build with
+    those options, its vars merged into the options' `--vars` (theirs win); anything else is
+    dbt's already (none: `build`)."""
+    if not arguments or arguments[0] != "nuit":
+        return list(arguments or ["build"])
+    variables, options, reste = dict(VARS_NUIT), [], list(arguments[1:])
+    while reste:
+        argument = reste.pop(0)
+        if argument == "--vars" and reste:
+            variables.update(yaml.safe_load(reste.pop(0)) or {})
+        elif argument.startswith("--vars="):
+            variables.update(yaml.safe_load(argument.split("=", 1)[1]) or {})
+        else:
+            options.append(argument)
+    return [*ARGUMENTS_NUIT, *options, "--vars", json.dumps(variables)]
+
 
 def mourir_avec_le_parent(parent: int):
     """preexec_fn for a child that must not outlive this process: on Linux, asks the kernel to
@@ -94,7 +127,7 @@ def lancer_dbt(arguments: list[str], env: dict, fichier_verrou,
     dbt's output is read line by line and handed to it (a progress display) instead of going
     straight to the terminal."""
     dbt = executable_dbt()
-    commande = [dbt, *(arguments or ["build"])]
+    commande = [dbt, *arguments_dbt(arguments)]
     options = {}
     heritage = None
     if os.name == "posix":

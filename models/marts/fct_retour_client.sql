@@ -16,7 +16,9 @@
     purchase is picked up whatever its date. When the exports are complete (var
     `exports_complets`, the default), a feedback they no longer hold is removed by the
     post-hook (macros/incremental/retirer_absents_des_exports.sql). `dbt build --full-refresh` rebuilds from the
-    current exports.
+    current exports. `lot_chargement` (the start of the run that wrote a row's current version)
+    tells the nightly's data tests which rows the night wrote; it is the one column that
+    differs from a full rebuild's, by nature, and it stays out of the history.
 -#}
 
 with
@@ -55,7 +57,10 @@ final as (
         cast({{ empreinte_rapide([
             'note', 'cle_produit', 'ref_magasin', 'date_achat', 'libelle_source',
             'libelle_categorie', 'recommandation'
-        ]) }} as bigint) as empreinte_contenu
+        ]) }} as bigint) as empreinte_contenu,
+        cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}
+        ) as lot_chargement
     from typees
 ),
 

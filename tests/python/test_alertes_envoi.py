@@ -489,7 +489,7 @@ def test_la_nuit_envoie_les_digests_une_fois_et_echoue_fort(tmp_path, smtp):
     assert "stopped at `python -m retailinsight.alertes envoyer`" in echoue.stderr
     assert "pas-le-bon" not in echoue.stdout + echoue.stderr
     journal = echoue.stderr
-    assert journal.index("== python -m retailinsight.rafraichir build") < journal.index(
+    assert journal.index("== python -m retailinsight.rafraichir nuit") < journal.index(
         "== python -m retailinsight.sauvegarde creer") < journal.index("refused the login")
     assert entrepot.stat().st_mtime_ns > avant.st_mtime_ns, "the refresh swapped a new one in"
     assert set((tmp_path / "cache").iterdir()) != sauvegardes, "the night's backup was made"

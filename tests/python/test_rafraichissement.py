@@ -3,11 +3,12 @@ picked up, and a day-by-day sequence equal to a full refresh; source freshness c
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import time
 
-from support.commandes import COMPLET, INGESTION, lancer_dbt, rafraichir
+from support.commandes import COMPLET, INGESTION, NUIT, lancer_dbt, rafraichir
 from support.lecture import requete, tables, tables_differentes
 
 SNAPSHOT = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to")
@@ -32,9 +33,13 @@ def decouper(source, destination, choisir):
     return destination
 
 
-# The next export holds only new and changed rows (a daily increment), not the whole CRM.
-INCREMENTS = (*COMPLET, "--vars", "{exports_complets: false}")
+# The next export holds only new and changed rows (a daily increment), not the whole CRM,
+# loaded by the nightly's build (`rafraichir nuit`: no unit tests, the fact's tests on the
+# rows the night wrote).
+INCREMENTS = (*NUIT, "--vars", "{exports_complets: false}")
 TABLES_COMPAREES = ["marts.fct_retour_client", "marts.dim_produit", "marts.dim_magasin"]
+# When each row of the fact was loaded: the one column a night and a full rebuild differ in.
+CHARGEMENT = ("lot_chargement",)
 
 
 # The complete export is conftest's `dossier_genere`; the warehouse of its first refresh is
@@ -102,9 +107,48 @@ def test_jour_par_jour_egal_au_rafraichissement_complet(dossier_genere, copie_en
     plein = copie_entrepot
     reponses = [t for t in tables(plein) if t.startswith("answers.")]
     assert len(reponses) == 19
-    assert tables_differentes(increment, plein, TABLES_COMPAREES + reponses) == []
+    assert tables_differentes(increment, plein, TABLES_COMPAREES + reponses,
+                              exclure=CHARGEMENT) == []
     assert tables_differentes(increment, plein, ["historique.snap_retour_client"],
                               exclure=SNAPSHOT) == []
+
+
+def test_les_tests_de_la_nuit_lisent_ce_que_la_nuit_a_ecrit(dossier_genere, copie_entrepot):
+    """In the nightly's build the fact's row-by-row tests read only the rows of the latest
+    load, and its key's `unique` test every row whose key that load wrote: a bad row no night
+    wrote is left to the full tests (a plain build, `make test`), which catch it; a row of the
+    latest load repeating an older row's key is caught by the night's."""
+    import duckdb
+
+    entrepot = copie_entrepot
+    with duckdb.connect(str(entrepot)) as base:
+        premiere, seconde = [c for (c,) in base.execute(
+            "select cle_retour_client from marts.fct_retour_client order by 1 limit 2").fetchall()]
+        # An old row with a value no night would write (the reconciliation with the exports
+        # does not read `groupe_nps`), and a row of a later load repeating an old key.
+        base.execute("update marts.fct_retour_client set lot_chargement = '2000-01-01', "
+                     "groupe_nps = case when cle_retour_client = ? then 'inconnu' "
+                     "else groupe_nps end", [premiere])
+        base.execute("insert into marts.fct_retour_client select * replace "
+                     "(timestamp '2000-01-02' as lot_chargement) from marts.fct_retour_client "
+                     "where cle_retour_client = ?", [seconde])
+
+    def echecs(resultat) -> set[str]:
+        return {re.search(r" FAIL \d+ (\S+)", ligne).group(1).split(".")[0]
+                for ligne in resultat.stdout.splitlines() if re.search(r" FAIL \d+ ", ligne)}
+
+    nuit = rafraichir(dossier_genere, entrepot, *NUIT, *INGESTION, verifier=False)
+    assert echecs(nuit) == {"unique_fct_retour_client_cle_retour_client"}, nuit.stdout[-3000:]
+    with duckdb.connect(str(entrepot)) as base:  # the failed night left the warehouse as it was
+        base.execute("delete from marts.fct_retour_client where lot_chargement = '2000-01-02'")
+        # Every row but the bad one loaded later than it.
+        base.execute("update marts.fct_retour_client set lot_chargement = '2000-01-02' "
+                     "where cle_retour_client <> ?", [premiere])
+    nuit = rafraichir(dossier_genere, entrepot, *NUIT, *INGESTION, verifier=False)
+    assert nuit.returncode == 0, nuit.stdout[-3000:]
+    plein = rafraichir(dossier_genere, entrepot, *COMPLET, *INGESTION, verifier=False)
+    assert [e.split("__")[0] for e in echecs(plein)] == [
+        "accepted_values_fct_retour_client_groupe_nps"], plein.stdout[-3000:]
 
 
 def test_ligne_modifiee_mise_a_jour_et_historisee(dossier_genere, copie_entrepot, tmp_path):
@@ -200,3 +244,23 @@ def test_retour_supprime_a_la_source_quitte_le_fait(dossier_genere, copie_entrep
                    f"historique.snap_retour_client where cle_retour_client = {cle}") == [(0, 0)]
     assert "assert_lignes_brutes_reconciliees" in resultat.stdout
     assert "ERROR=0" in resultat.stdout
+
+
+def test_la_nuit_sans_tests_unitaires_et_ses_vars_fusionnees():
+    """`rafraichir nuit` is the nightly's build: unit tests left out, the var that limits the
+    fact's row-by-row tests set, and the options' own `--vars` merged into one (theirs win);
+    any other command goes to dbt as given."""
+    import json
+
+    from retailinsight.rafraichir import arguments_dbt
+
+    assert arguments_dbt([]) == ["build"]
+    assert arguments_dbt(["build", "--vars", "{a: 1}"]) == ["build", "--vars", "{a: 1}"]
+    nuit = arguments_dbt(["nuit"])
+    assert nuit[:3] == ["build", "--exclude-resource-type", "unit_test"]
+    assert json.loads(nuit[nuit.index("--vars") + 1]) == {"tests_de_la_nuit": True}
+    delta = arguments_dbt(["nuit", "--vars", "{exports_complets: false}", "--target-path", "t",
+                           "--vars={tests_de_la_nuit: false, q10_top_n: 3}"])
+    assert delta.count("--vars") == 1 and delta[-4:-2] == ["--target-path", "t"]
+    assert json.loads(delta[-1]) == {"tests_de_la_nuit": False, "exports_complets": False,
+                                     "q10_top_n": 3}

@@ -78,7 +78,7 @@ def test_digests_apres_la_sauvegarde_et_message_d_echec():
     envoi = commandes.index(".venv/bin/python -m retailinsight.alertes envoyer")
     sauvegarde = ".venv/bin/python -m retailinsight.sauvegarde creer --dossier " \
                  '"$BESTMARKET_NIGHT_STATE" --garder 1'
-    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir build") < \
+    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < \
         commandes.index(sauvegarde) < envoi
     assert commandes[envoi + 1] == sauvegarde
     echec = next(e for e in pas if "retailinsight.alertes echec" in e.get("run", ""))
@@ -125,5 +125,5 @@ def test_etat_en_stockage_objet_et_purge_nocturne():
     assert f".venv/bin/python -m retailinsight.sauvegarde reprendre --dossier {etat}" \
         in commandes
     purge = commandes.index(".venv/bin/python -m retailinsight.rgpd purger")
-    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir build") < purge
+    assert commandes.index(".venv/bin/python -m retailinsight.rafraichir nuit") < purge
     assert purge < commandes.index(".venv/bin/dbt docs generate")

@@ -21,6 +21,9 @@ SANS_TESTS_UNITAIRES = ("--exclude-resource-type", "unit_test")
 # is read for answers build everything, the seeds' tests included.
 INGESTION = ("--selector", "ingestion")
 COMPLET = ("build", *SANS_TESTS_UNITAIRES)
+# The nightly's build (`rafraichir nuit`): no unit tests, and the fact's row-by-row data tests
+# on the rows the night wrote.
+NUIT = ("nuit",)
 
 
 def dbt() -> str:
@@ -95,13 +98,15 @@ def lancer_module(module: str, *arguments, dossier_brut: Path, entrepot: Path,
 
 def rafraichir(dossier_brut: Path, entrepot: Path, *arguments, verifier: bool = True,
                relatif: bool = True):
-    """The nightly refresh (`python -m retailinsight.rafraichir build`) on a raw folder;
+    """The nightly refresh (`python -m retailinsight.rafraichir build`, or `nuit`) on a raw folder;
     by default what loading changes (`INGESTION`), `COMPLET` for everything."""
     # From the project root (`relatif=False`), the target is the one beside the warehouse
     # that a module's later dbt command on the same copy uses (`lancer_module`).
     cible = entrepot.with_name(entrepot.stem + "-target") if relatif else \
         entrepot.parent / "target"
     cle = entrepot.name  # the profile names the warehouse, not the refresh's working copy
+    if arguments[:1] == ("nuit",):  # the nightly's build sets vars of its own
+        cle += ".nuit"
     if "--vars" in arguments:  # part of the parse state too
         cle += "." + hashlib.sha256(arguments[arguments.index("--vars") + 1].encode()).hexdigest()
     if relatif:
