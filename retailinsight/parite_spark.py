@@ -28,9 +28,10 @@ import duckdb
 
 SCHEMAS = ("staging", "intermediate", "marts", "answers", "rapport", "analyse_nps", "alertes",
            "reference")
-# The alerts' export ages are measured at each build's own time (int_alertes_fraicheur_exports).
-EXCLUES = ("empreinte_contenu", "date_chargement", "maintenant", "derniere_modification",
-           "construit_le")
+# Columns that hold each build's own time: load times (the fact's lot_chargement included), the
+# alerts' export ages (int_alertes_fraicheur_exports), the provenance's build time.
+EXCLUES = ("empreinte_contenu", "date_chargement", "lot_chargement", "maintenant",
+           "derniere_modification", "construit_le")
 TOLERANCE = 1e-9
 
 
