@@ -252,7 +252,12 @@ def publier(entrepot: Path, dossier, choix: list[str] | None = None) -> dict:
             ecrits = publier(entrepot, Path(local), choix)
             s3 = stockage.client()
             for audience, chemin in ecrits.items():
-                stockage.remplacer(chemin, objet_audience(dossier, audience), s3)
+                distant = objet_audience(dossier, audience)
+                stockage.remplacer(chemin, distant, s3)
+                if fichier_pages(chemin).is_file():  # its pages, in the same prefix
+                    stockage.remplacer(fichier_pages(chemin), fichier_pages(distant), s3)
+                else:
+                    stockage.supprimer(fichier_pages(distant), s3)
         return {audience: objet_audience(dossier, audience) for audience in ecrits}
     choix = choix or audiences()
     cles = {}
@@ -317,9 +322,10 @@ def _publier(entrepot: Path, dossier: Path, choix: list[str], cles: dict[str, st
     return ecrits
 
 
-def fichier_pages(fichier: Path) -> Path:
-    """The pages' file beside an audience's DuckDB file."""
-    return fichier.with_name(fichier.name.removesuffix(".duckdb") + ".pages.zip")
+def fichier_pages(fichier):
+    """The pages' file beside an audience's DuckDB file (a path, or an object of a bucket)."""
+    nom = fichier.name.removesuffix(".duckdb") + ".pages.zip"
+    return fichier.parent / nom if isinstance(fichier, stockage.Objet) else fichier.with_name(nom)
 
 
 def _publier_pages(pages: Path, audience: str, prive: Path, dossier: Path, cle: str) -> None:

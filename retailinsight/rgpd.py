@@ -434,7 +434,8 @@ def copies_en_aval(entrepot: Path, publication: Path, sauvegardes: Path,
     for chemin in publies:
         if audience(chemin) not in avec_cle:
             if distant:
-                stockage.supprimer(chemin)  # every version of it
+                stockage.supprimer(chemin)  # every version of it, and of its pages
+                stockage.supprimer(pub.fichier_pages(chemin))
             else:
                 chemin.unlink()
                 pub.fichier_pages(chemin).unlink(missing_ok=True)

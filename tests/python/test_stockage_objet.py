@@ -240,9 +240,10 @@ def test_premiere_passe_sur_l_objet(serveur_s3, dossier_genere, monkeypatch, tmp
 
 def test_publication_et_effacement_dans_le_seau(serveur_s3, dossier_genere, copie_entrepot,
                                                 tmp_path):
-    """Each audience's file goes to its own prefix; an erasure republishes it from the purged
-    warehouse with no earlier version left in the versioned bucket, deletes (every version
-    of) a file whose key is not set, and names the bucket's backups that still hold the row."""
+    """Each audience's file and pages go to its own prefix; an erasure republishes them from
+    the purged warehouse with no earlier version left in the versioned bucket, deletes (every
+    version of) the files whose key is not set, and names the bucket's backups that still hold
+    the row."""
     env = _env(serveur_s3, "unused", copie_entrepot, tmp_path,
                BESTMARKET_CLE_SERVICE_CLIENT=secrets.token_urlsafe(32),
                BESTMARKET_CLE_DIRECTION=secrets.token_urlsafe(32))
@@ -253,6 +254,8 @@ def test_publication_et_effacement_dans_le_seau(serveur_s3, dossier_genere, copi
                          copie_entrepot, "--dossier", publication, "--audience", audience)
         assert sortie.returncode == 0, sortie.stderr
         assert f"{audience}: {publication}/{audience}/{audience}.duckdb" in sortie.stdout
+    assert {f"publication/{a}/{a}.pages.zip" for a in ("direction", "service_client")} <= set(
+        _objets(serveur_s3, ETAT, "publication/"))
     sauvegarde = _lancer(env, tmp_path, "retailinsight.sauvegarde", "creer", "--dossier", etat,
                          "--entrepot", copie_entrepot)
     assert sauvegarde.returncode == 0, sauvegarde.stderr
@@ -268,8 +271,9 @@ def test_publication_et_effacement_dans_le_seau(serveur_s3, dossier_genere, copi
         in effacement.stdout
     assert f"warning: backup {sauvegarde.stdout.strip()} was made before" in effacement.stderr
     versions = _client(serveur_s3).list_object_versions(Bucket=ETAT, Prefix="publication/")
-    restes = [(v["Key"], v["IsLatest"]) for v in versions.get("Versions", [])]
-    assert restes == [("publication/service_client/service_client.duckdb", True)], restes
+    restes = sorted((v["Key"], v["IsLatest"]) for v in versions.get("Versions", []))
+    assert restes == [("publication/service_client/service_client.duckdb", True),
+                      ("publication/service_client/service_client.pages.zip", True)], restes
     assert not versions.get("DeleteMarkers")
     # The republished file holds the purged rows only.
     fichier = tmp_path / "service_client.duckdb"
