@@ -378,7 +378,8 @@ select
         || '|' || coalesce(libelle_source, '<inconnu>')
         || '|' || coalesce(libelle_categorie, '<inconnu>')
         || '|' || coalesce(cast(recommandation as varchar), '<inconnu>')
-    ) as empreinte_contenu
+    ) as empreinte_contenu,
+    cast(current_timestamp as timestamp) as lot_chargement
 from integres;
 
 -- Answers (one table per dbt answer model, same name and columns) --------------------------

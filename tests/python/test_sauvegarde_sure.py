@@ -230,8 +230,9 @@ def test_aucun_fragment_en_clair(copie_entrepot, tmp_path, monkeypatch):
     cle = secrets.token_urlsafe(32)
     monkeypatch.setenv(publication.variable_cle("equipe_data"), cle)
     (fichier,) = publication.publier(copie_entrepot, tmp_path / "pub", ["equipe_data"]).values()
-    assert fuites(fichier, fenetres, noms) == []
-    assert list((tmp_path / "pub").iterdir()) == [fichier]
+    pages = publication.fichier_pages(fichier)  # its report pages, encrypted the same way
+    assert fuites(fichier, fenetres, noms) == [] and fuites(pages, fenetres, noms) == []
+    assert sorted((tmp_path / "pub").iterdir()) == sorted([fichier, pages])
 
     sauvegarde.restaurer(copie, tmp_path / "r.duckdb")
     ouvert = tmp_path / "ouvert.duckdb"

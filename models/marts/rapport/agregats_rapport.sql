@@ -1,6 +1,7 @@
 -- The interactive report's one table: counts by month x store x source x category, from which
 -- the page's filters recompute every NPS (macros' formulas repeated in its JavaScript, checked
--- against the models by tests/python/test_rapport_interactif.py). No feedback key, no single note.
+-- against the models by tests/python/test_rapport_interactif.py). No feedback key; a cell of a
+-- single feedback shows its note with its month, store, source and category (SECURITY.md).
 with
 
 fct_retour_client as (
