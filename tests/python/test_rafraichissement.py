@@ -74,12 +74,13 @@ def test_deuxieme_passage_ne_change_rien(dossier_genere, entrepot_genere, copie_
                                         tmp_path):
     """The same export refreshed a second time: every table (marts, answers, history,
     quarantine) is the one of the first refresh (`entrepot_genere`, which `copie_entrepot`
-    copies), row for row."""
+    copies), row for row, but for the time each build ran (`maintenant`, the clock the
+    exports' ages are measured against)."""
     complet = dossier_genere
     entrepot = copie_entrepot
     rafraichir(complet, entrepot)
     assert len(tables(entrepot)) > 40
-    assert tables_differentes(entrepot, entrepot_genere) == []
+    assert tables_differentes(entrepot, entrepot_genere, exclure=("maintenant",)) == []
 
 
 def test_jour_par_jour_egal_au_rafraichissement_complet(dossier_genere, copie_entrepot,
